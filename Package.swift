@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+// Kiso: the system of "Deep Learning from Scratch", in Swift, with float32 kernels.
+import PackageDescription
+
+let package = Package(
+    name: "Kiso",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Kiso", targets: ["Kiso"]),
+        .library(name: "KisoNN", targets: ["KisoNN"]),
+        .library(name: "KisoData", targets: ["KisoData"]),
+        .library(name: "KisoPlot", targets: ["KisoPlot"]),
+        .executable(name: "kiso", targets: ["kiso"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-docc-plugin", from: "1.4.0"),
+    ],
+    targets: [
+        // C micro-kernels: sgemm, vector exp, flush-to-zero, runtime CPU dispatch.
+        .target(name: "CKisoKernels"),
+        // The system zlib (gzip for IDX files, deflate for PNG and .npz).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // The float32 Tensor and the GEMM driver.
+        .target(name: "Kiso", dependencies: ["CKisoKernels"]),
+        // The book: functions, layers, networks, optimizers, Trainer, search.
+        .target(name: "KisoNN", dependencies: ["Kiso"]),
+        // Data sets and file formats: IDX/MNIST, safetensors, npy/npz, pickles, PNG.
+        .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
+        // SVG charts and PNG image grids.
+        .target(name: "KisoPlot", dependencies: ["Kiso", "KisoData"]),
+        // The commands of the `kiso` tool, as a library so tests can drive them.
+        .target(
+            name: "KisoCLI",
+            dependencies: [
+                "Kiso", "KisoNN", "KisoData", "KisoPlot",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+
+        .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
+        .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
+        .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
+        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
+        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

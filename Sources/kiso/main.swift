@@ -1,0 +1,3 @@
+import KisoCLI
+
+KisoCommand.main()
