@@ -1,0 +1,27 @@
+import Kiso
+
+/// A trainable classifier of the book (TwoLayerNet, MultiLayerNet, SimpleConvNet, …).
+///
+/// Targets `t` are either one-hot rows (shape `[N, classes]`) or label indices (shape
+/// `[N]`, stored as floats), like the book's `t.ndim != 1` convention.
+public protocol Network: AnyObject {
+    /// The learnable parameters under the book's names (`W1`, `b1`, `gamma1`, `beta1`, …),
+    /// in a fixed order.
+    var parameters: [(name: String, parameter: Parameter)] { get }
+    /// Class scores (before softmax) for the input batch `x`; `training` turns on dropout
+    /// masks and batch statistics.
+    func predict(_ x: Tensor, training: Bool) -> Tensor
+    /// The loss (cross-entropy, plus any weight decay) of batch `x` against targets `t`.
+    func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float
+    /// Backpropagation: runs forward (in training mode) and backward on batch `x`, writes
+    /// every parameter's gradient, and returns the loss of that forward pass.
+    @discardableResult
+    func gradient(_ x: Tensor, _ t: Tensor) -> Float
+}
+
+extension Network {
+    /// The parameter called `name` (e.g. `"W1"`), or `nil`.
+    public func parameter(named name: String) -> Parameter? {
+        parameters.first { $0.name == name }?.parameter
+    }
+}
