@@ -5,7 +5,9 @@ public struct KisoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
-        subcommands: []
+        subcommands: [
+            BenchCommand.self,
+        ]
     )
 
     public init() {}
