@@ -49,7 +49,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
     /// A uniform integer in `0..<upperBound` (unbiased).
     public mutating func nextInt(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "RandomGenerator.nextInt: upper bound \(upperBound) must be positive")
+        kisoPrecondition(upperBound > 0, "RandomGenerator.nextInt: upper bound \(upperBound) must be positive")
         return Int(next(upperBound: UInt64(upperBound)))
     }
 
@@ -69,7 +69,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
     /// `k` distinct integers drawn from `0..<n`, like `np.random.choice(n, k, replace=False)`.
     public mutating func choiceWithoutReplacement(_ n: Int, _ k: Int) -> [Int] {
-        precondition(k <= n, "choiceWithoutReplacement: cannot draw \(k) distinct values from \(n)")
+        kisoPrecondition(k <= n, "choiceWithoutReplacement: cannot draw \(k) distinct values from \(n)")
         return Array(permutation(n).prefix(k))
     }
 }
@@ -87,7 +87,7 @@ extension Tensor {
 
     /// Uniform samples in [low, high) of `shape` (`np.random.uniform`).
     public static func uniform(_ shape: [Int], low: Float, high: Float, using rng: inout RandomGenerator) -> Tensor {
-        precondition(low <= high, "Tensor.uniform: low \(low) is above high \(high)")
+        kisoPrecondition(low <= high, "Tensor.uniform: low \(low) is above high \(high)")
         return Tensor(shape: shape, unsafeUninitialized: { out in
             for i in 0..<out.count { out[i] = Float(Double(low) + Double(high - low) * rng.nextUniform()) }
         })

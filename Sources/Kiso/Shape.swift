@@ -6,7 +6,7 @@ public enum Shape {
     public static func elementCount(_ shape: [Int], operation: String) -> Int {
         var n = 1
         for size in shape {
-            precondition(size >= 0, "\(operation): negative size in shape \(shape)")
+            kisoPrecondition(size >= 0, "\(operation): negative size in shape \(shape)")
             n *= size
         }
         return n
@@ -40,7 +40,7 @@ public enum Shape {
     /// they are incompatible.
     public static func broadcastOrFail(_ a: [Int], _ b: [Int], operation: String) -> [Int] {
         guard let s = broadcast(a, b) else {
-            preconditionFailure("\(operation): shapes \(a) and \(b) cannot be broadcast together")
+            fatalError("\(operation): shapes \(a) and \(b) cannot be broadcast together")
         }
         return s
     }
@@ -48,7 +48,7 @@ public enum Shape {
     /// Normalises a possibly negative `axis` for a tensor with `ndim` axes.
     public static func normalizeAxis(_ axis: Int, ndim: Int, operation: String) -> Int {
         let a = axis < 0 ? axis + ndim : axis
-        precondition(a >= 0 && a < ndim, "\(operation): axis \(axis) is out of range for a tensor with \(ndim) axes")
+        kisoPrecondition(a >= 0 && a < ndim, "\(operation): axis \(axis) is out of range for a tensor with \(ndim) axes")
         return a
     }
 }

@@ -10,7 +10,7 @@ extension Tensor {
     /// A 2-d tensor from rows of equal length.
     public init(_ rows: [[Float]]) {
         let cols = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == cols }, "Tensor([[Float]]): rows have different lengths \(rows.map(\.count))")
+        kisoPrecondition(rows.allSatisfy { $0.count == cols }, "Tensor([[Float]]): rows have different lengths \(rows.map(\.count))")
         self.init(shape: [rows.count, cols], scalars: rows.flatMap { $0 })
     }
 
@@ -33,7 +33,7 @@ extension Tensor {
 
     init(stacking parts: [Tensor], operation: String) {
         guard let first = parts.first else { self.init(shape: [0], scalars: []); return }
-        precondition(parts.allSatisfy { $0.shape == first.shape },
+        kisoPrecondition(parts.allSatisfy { $0.shape == first.shape },
                      "\(operation): parts have different shapes \(parts.map(\.shape))")
         self.init(shape: [parts.count] + first.shape, unsafeUninitialized: { out in
             var offset = 0
@@ -57,7 +57,7 @@ extension Tensor {
 
     /// `[start, start + step, …]` up to but excluding `end`, like `np.arange`.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "Tensor.arange: step must not be zero")
+        kisoPrecondition(step != 0, "Tensor.arange: step must not be zero")
         let n = Swift.max(0, Int((Double(end - start) / Double(step)).rounded(.up)))
         return Tensor(shape: [n], unsafeUninitialized: { out in
             for i in 0..<n { out[i] = Float(Double(start) + Double(i) * Double(step)) }
@@ -69,7 +69,7 @@ extension Tensor {
 
     /// `count` evenly spaced values from `start` to `end` inclusive, like `np.linspace`.
     public static func linspace(_ start: Float, _ end: Float, count: Int) -> Tensor {
-        precondition(count >= 0, "Tensor.linspace: negative count \(count)")
+        kisoPrecondition(count >= 0, "Tensor.linspace: negative count \(count)")
         return Tensor(shape: [count], unsafeUninitialized: { out in
             let step = count > 1 ? (Double(end) - Double(start)) / Double(count - 1) : 0
             for i in 0..<count { out[i] = Float(Double(start) + Double(i) * step) }

@@ -55,7 +55,7 @@ extension Tensor {
     @inlinable
     public mutating func updateBroadcasting(_ other: Tensor, operation: String, _ f: (Float, Float) -> Float) {
         let result = Shape.broadcastOrFail(shape, other.shape, operation: operation)
-        precondition(result == shape, "\(operation): in-place result must keep shape \(shape), but broadcasting with \(other.shape) gives \(result)")
+        kisoPrecondition(result == shape, "\(operation): in-place result must keep shape \(shape), but broadcasting with \(other.shape) gives \(result)")
         makeUnique()
         let p = storage.pointer
         if other.shape == shape {
@@ -77,7 +77,7 @@ extension Tensor {
     /// This tensor broadcast (copied) to `targetShape`.
     public func broadcast(to targetShape: [Int]) -> Tensor {
         let s = Shape.broadcastOrFail(shape, targetShape, operation: "broadcast(to:)")
-        precondition(s == targetShape, "broadcast(to:): shape \(shape) cannot be broadcast to \(targetShape)")
+        kisoPrecondition(s == targetShape, "broadcast(to:): shape \(shape) cannot be broadcast to \(targetShape)")
         if shape == targetShape { return self }
         return Tensor.broadcasting(self, Tensor.zeros(targetShape), operation: "broadcast(to:)") { x, _ in x }
     }
@@ -171,7 +171,7 @@ extension Tensor {
     /// `self += alpha * x` in place (an axpy), the core of optimizer updates.
     /// - Precondition: equal shapes.
     public mutating func addScaled(_ x: Tensor, _ alpha: Float) {
-        precondition(x.shape == shape, "addScaled: shapes \(shape) and \(x.shape) differ")
+        kisoPrecondition(x.shape == shape, "addScaled: shapes \(shape) and \(x.shape) differ")
         x.withUnsafeBufferPointer { q in
             withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += alpha * q[i] } }
         }
@@ -237,7 +237,7 @@ public func maximum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.max($0, s
 public func minimum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.min($0, s) } }
 /// Each element limited to `low...high`.
 public func clip(_ x: Tensor, _ low: Float, _ high: Float) -> Tensor {
-    precondition(low <= high, "clip: lower bound \(low) is above upper bound \(high)")
+    kisoPrecondition(low <= high, "clip: lower bound \(low) is above upper bound \(high)")
     return x.map { Swift.min(Swift.max($0, low), high) }
 }
 /// `a` where `mask` is non-zero, else `b`, broadcasting all three like `np.where`.

@@ -6,13 +6,13 @@ extension Tensor {
     /// NumPy's `x[batch_mask]`. Shape `[indices.count] + shape[1...]`.
     /// - Precondition: every index is in range (negative ones count from the end).
     public subscript(_ indices: [Int]) -> Tensor {
-        precondition(ndim >= 1, "Tensor[indices]: cannot gather rows of a 0-d tensor")
+        kisoPrecondition(ndim >= 1, "Tensor[indices]: cannot gather rows of a 0-d tensor")
         let rows = shape[0], size = rowSize
         return Tensor(shape: [indices.count] + shape[1...], unsafeUninitialized: { out in
             withUnsafeBufferPointer { src in
                 for (r, index) in indices.enumerated() {
                     let i = index < 0 ? index + rows : index
-                    precondition(i >= 0 && i < rows, "Tensor[indices]: index \(index) is out of range for axis 0 of shape \(shape)")
+                    kisoPrecondition(i >= 0 && i < rows, "Tensor[indices]: index \(index) is out of range for axis 0 of shape \(shape)")
                     if size > 0 { (out.baseAddress! + r * size).update(from: src.baseAddress! + i * size, count: size) }
                 }
             }
@@ -21,8 +21,8 @@ extension Tensor {
 
     /// The entries along the first axis in `range` (`x[a..<b]`), copied.
     public subscript(_ range: Range<Int>) -> Tensor {
-        precondition(ndim >= 1, "Tensor[range]: cannot slice a 0-d tensor")
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[0],
+        kisoPrecondition(ndim >= 1, "Tensor[range]: cannot slice a 0-d tensor")
+        kisoPrecondition(range.lowerBound >= 0 && range.upperBound <= shape[0],
                      "Tensor[range]: range \(range) is out of bounds for axis 0 of shape \(shape)")
         let size = rowSize
         var s = shape; s[0] = range.count
@@ -35,17 +35,17 @@ extension Tensor {
 
     /// Entry `i` along the first axis, with that axis removed (`x[i]` in NumPy).
     public func row(_ i: Int) -> Tensor {
-        precondition(ndim >= 1, "Tensor.row: a 0-d tensor has no rows")
+        kisoPrecondition(ndim >= 1, "Tensor.row: a 0-d tensor has no rows")
         let index = i < 0 ? i + shape[0] : i
-        precondition(index >= 0 && index < shape[0], "Tensor.row: index \(i) is out of range for axis 0 of shape \(shape)")
+        kisoPrecondition(index >= 0 && index < shape[0], "Tensor.row: index \(i) is out of range for axis 0 of shape \(shape)")
         return self[index..<(index + 1)].reshaped(Array(shape[1...]))
     }
 
     /// Writes `value` (shaped like one entry along the first axis) at entry `i`.
     public mutating func setRow(_ i: Int, to value: Tensor) {
-        precondition(ndim >= 1 && Array(shape[1...]) == value.shape,
+        kisoPrecondition(ndim >= 1 && Array(shape[1...]) == value.shape,
                      "Tensor.setRow: value of shape \(value.shape) does not fit a row of shape \(shape)")
-        precondition(i >= 0 && i < shape[0], "Tensor.setRow: index \(i) is out of range for axis 0 of shape \(shape)")
+        kisoPrecondition(i >= 0 && i < shape[0], "Tensor.setRow: index \(i) is out of range for axis 0 of shape \(shape)")
         let size = rowSize
         withUnsafeMutableBufferPointer { dst in
             value.withUnsafeBufferPointer { src in
@@ -57,8 +57,8 @@ extension Tensor {
     /// This tensor padded with `value` by `widths[axis] = (before, after)` on each axis,
     /// like `np.pad(x, widths, constant_values=value)`.
     public func padded(_ widths: [(before: Int, after: Int)], value: Float = 0) -> Tensor {
-        precondition(widths.count == ndim, "pad: \(widths.count) pad widths for a tensor of shape \(shape)")
-        precondition(widths.allSatisfy { $0.before >= 0 && $0.after >= 0 }, "pad: negative pad width for shape \(shape)")
+        kisoPrecondition(widths.count == ndim, "pad: \(widths.count) pad widths for a tensor of shape \(shape)")
+        kisoPrecondition(widths.allSatisfy { $0.before >= 0 && $0.after >= 0 }, "pad: negative pad width for shape \(shape)")
         let newShape = zip(shape, widths).map { $0 + $1.before + $1.after }
         var result = Tensor(shape: newShape, repeating: value)
         if count == 0 { return result }
@@ -90,14 +90,14 @@ extension Tensor {
 
     /// Joins tensors along an existing `axis`; all other sizes must agree.
     public static func concatenate(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!parts.isEmpty, "concatenate: no tensors given")
+        kisoPrecondition(!parts.isEmpty, "concatenate: no tensors given")
         let first = parts[0]
         let a = Shape.normalizeAxis(axis, ndim: first.ndim, operation: "concatenate")
         for p in parts {
             var x = p.shape, y = first.shape
-            precondition(x.count == y.count, "concatenate: shapes \(first.shape) and \(p.shape) have different ranks")
+            kisoPrecondition(x.count == y.count, "concatenate: shapes \(first.shape) and \(p.shape) have different ranks")
             x[a] = 0; y[a] = 0
-            precondition(x == y, "concatenate: shapes \(first.shape) and \(p.shape) differ off axis \(axis)")
+            kisoPrecondition(x == y, "concatenate: shapes \(first.shape) and \(p.shape) differ off axis \(axis)")
         }
         var shape = first.shape
         shape[a] = parts.map { $0.shape[a] }.reduce(0, +)
@@ -119,7 +119,7 @@ extension Tensor {
 
     /// Joins equally shaped tensors along a new first axis (`np.stack`).
     public static func stack(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty, "stack: no tensors given")
+        kisoPrecondition(!parts.isEmpty, "stack: no tensors given")
         return Tensor(stacking: parts, operation: "stack")
     }
 }

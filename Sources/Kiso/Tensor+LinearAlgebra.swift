@@ -20,22 +20,22 @@ public func dot(_ a: Tensor, _ b: Tensor) -> Tensor { matmul(a, b) }
 /// - Precondition: `c` has shape m×n (2-d operands only).
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                    into c: inout Tensor, accumulate: Bool) {
-    precondition(a.ndim == 2 && b.ndim == 2, "matmul(into:): operands must be 2-d, got \(a.shape) and \(b.shape)")
+    kisoPrecondition(a.ndim == 2 && b.ndim == 2, "matmul(into:): operands must be 2-d, got \(a.shape) and \(b.shape)")
     let (m, k, n, _) = MatmulShapes.resolve(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
-    precondition(c.shape == [m, n], "matmul(into:): output has shape \(c.shape) but \(a.shape)·\(b.shape) gives [\(m), \(n)]")
+    kisoPrecondition(c.shape == [m, n], "matmul(into:): output has shape \(c.shape) but \(a.shape)·\(b.shape) gives [\(m), \(n)]")
     MatmulShapes.run(a, b, transposeA: transposeA, transposeB: transposeB, m: m, k: k, n: n,
                      beta: accumulate ? 1 : 0, into: &c)
 }
 
 enum MatmulShapes {
     static func resolve(_ sa: [Int], _ sb: [Int], transposeA: Bool, transposeB: Bool) -> (Int, Int, Int, [Int]) {
-        precondition((1...2).contains(sa.count) && (1...2).contains(sb.count),
+        kisoPrecondition((1...2).contains(sa.count) && (1...2).contains(sb.count),
                      "matmul: operands must be 1-d or 2-d, got \(sa) and \(sb)")
         let a2 = sa.count == 1 ? [1, sa[0]] : sa
         let b2 = sb.count == 1 ? [sb[0], 1] : sb
         let (m, ka) = transposeA ? (a2[1], a2[0]) : (a2[0], a2[1])
         let (kb, n) = transposeB ? (b2[1], b2[0]) : (b2[0], b2[1])
-        precondition(ka == kb, "matmul: shapes \(sa)\(transposeA ? "ᵀ" : "") and \(sb)\(transposeB ? "ᵀ" : "") are not aligned: \(ka) (dim 1) != \(kb) (dim 0)")
+        kisoPrecondition(ka == kb, "matmul: shapes \(sa)\(transposeA ? "ᵀ" : "") and \(sb)\(transposeB ? "ᵀ" : "") are not aligned: \(ka) (dim 1) != \(kb) (dim 0)")
         var result: [Int] = []
         if sa.count == 2 { result.append(m) }
         if sb.count == 2 { result.append(n) }

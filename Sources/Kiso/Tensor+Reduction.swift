@@ -17,7 +17,7 @@ extension Tensor {
     func reduce(axis: Int, keepDims: Bool, operation: String,
                 _ combine: (Float, Float) -> Float) -> Tensor {
         let g = reductionGeometry(axis: axis, operation: operation)
-        precondition(g.length > 0, "\(operation): cannot reduce an empty axis \(axis) of shape \(shape)")
+        kisoPrecondition(g.length > 0, "\(operation): cannot reduce an empty axis \(axis) of shape \(shape)")
         return Tensor(shape: reducedShape(axis: g.axis, keepDims: keepDims), unsafeUninitialized: { out in
             withUnsafeBufferPointer { src in
                 for o in 0..<g.outer {
@@ -51,7 +51,7 @@ extension Tensor {
 
     /// The mean of all elements.
     public func mean() -> Float {
-        precondition(count > 0, "mean: empty tensor of shape \(shape)")
+        kisoPrecondition(count > 0, "mean: empty tensor of shape \(shape)")
         return withUnsafeBufferPointer { p in
             var acc = 0.0
             for x in p { acc += Double(x) }
@@ -67,13 +67,13 @@ extension Tensor {
 
     /// The largest element.
     public func max() -> Float {
-        precondition(count > 0, "max: empty tensor of shape \(shape)")
+        kisoPrecondition(count > 0, "max: empty tensor of shape \(shape)")
         return withUnsafeBufferPointer { $0.max()! }
     }
 
     /// The smallest element.
     public func min() -> Float {
-        precondition(count > 0, "min: empty tensor of shape \(shape)")
+        kisoPrecondition(count > 0, "min: empty tensor of shape \(shape)")
         return withUnsafeBufferPointer { $0.min()! }
     }
 
@@ -112,7 +112,7 @@ extension Tensor {
 
     /// The flat index of the largest element (the first one on ties).
     public func argmax() -> Int {
-        precondition(count > 0, "argmax: empty tensor of shape \(shape)")
+        kisoPrecondition(count > 0, "argmax: empty tensor of shape \(shape)")
         return withUnsafeBufferPointer { p in
             var best = 0
             for i in 1..<p.count where p[i] > p[best] { best = i }
@@ -123,7 +123,7 @@ extension Tensor {
     /// The index of the largest element along `axis` (first on ties), as integers.
     public func argmax(axis: Int) -> [Int] {
         let g = reductionGeometry(axis: axis, operation: "argmax")
-        precondition(g.length > 0, "argmax: empty axis \(axis) of shape \(shape)")
+        kisoPrecondition(g.length > 0, "argmax: empty axis \(axis) of shape \(shape)")
         var result = [Int](repeating: 0, count: g.outer * g.inner)
         withUnsafeBufferPointer { src in
             for o in 0..<g.outer {

@@ -5,14 +5,14 @@ extension Tensor {
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var resolved = newShape
         let inferred = newShape.indices.filter { newShape[$0] == -1 }
-        precondition(inferred.count <= 1, "reshape: more than one -1 in \(newShape) (from \(shape))")
+        kisoPrecondition(inferred.count <= 1, "reshape: more than one -1 in \(newShape) (from \(shape))")
         let known = newShape.filter { $0 != -1 }.reduce(1, *)
         if let i = inferred.first {
-            precondition(known > 0 && count % known == 0,
+            kisoPrecondition(known > 0 && count % known == 0,
                          "reshape: cannot reshape \(shape) (\(count) elements) into \(newShape)")
             resolved[i] = count / known
         }
-        precondition(resolved.allSatisfy { $0 >= 0 } && resolved.reduce(1, *) == count,
+        kisoPrecondition(resolved.allSatisfy { $0 >= 0 } && resolved.reduce(1, *) == count,
                      "reshape: cannot reshape \(shape) (\(count) elements) into \(newShape)")
         return Tensor(shape: resolved, storage: storage)
     }
@@ -27,7 +27,7 @@ extension Tensor {
     public func squeezed(axis: Int? = nil) -> Tensor {
         if let axis {
             let a = Shape.normalizeAxis(axis, ndim: ndim, operation: "squeeze")
-            precondition(shape[a] == 1, "squeeze: axis \(axis) of shape \(shape) has size \(shape[a]), not 1")
+            kisoPrecondition(shape[a] == 1, "squeeze: axis \(axis) of shape \(shape) has size \(shape[a]), not 1")
             var s = shape; s.remove(at: a)
             return reshaped(s)
         }
@@ -44,7 +44,7 @@ extension Tensor {
     /// The axes permuted: result axis `i` is this tensor's axis `permutation[i]`, like
     /// `np.transpose(x, permutation)`. Materialises the result.
     public func transposed(_ permutation: [Int]) -> Tensor {
-        precondition(permutation.count == ndim && Set(permutation) == Set(0..<ndim),
+        kisoPrecondition(permutation.count == ndim && Set(permutation) == Set(0..<ndim),
                      "transpose: \(permutation) is not a permutation of the \(ndim) axes of shape \(shape)")
         if permutation == Array(0..<ndim) { return self }
         let newShape = permutation.map { shape[$0] }

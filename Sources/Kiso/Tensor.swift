@@ -26,7 +26,7 @@ public struct Tensor: Sendable {
     /// - Precondition: `scalars.count` equals the product of `shape`.
     public init(shape: [Int], scalars: [Float]) {
         let n = Shape.elementCount(shape, operation: "Tensor(shape:scalars:)")
-        precondition(n == scalars.count,
+        kisoPrecondition(n == scalars.count,
                      "Tensor(shape:scalars:): shape \(shape) holds \(n) elements but \(scalars.count) were given")
         self.shape = shape
         storage = TensorStorage(uninitializedCount: n)
@@ -64,7 +64,7 @@ public struct Tensor: Sendable {
     /// The only element of a tensor with one element (any shape), e.g. a loss.
     /// - Precondition: `count == 1`.
     public var scalar: Float {
-        precondition(count == 1, "Tensor.scalar: a tensor of shape \(shape) has \(count) elements, not 1")
+        kisoPrecondition(count == 1, "Tensor.scalar: a tensor of shape \(shape) has \(count) elements, not 1")
         return storage.pointer[0]
     }
 
@@ -100,13 +100,13 @@ public struct Tensor: Sendable {
     }
 
     func flatIndex(_ indices: [Int]) -> Int {
-        precondition(indices.count == ndim,
+        kisoPrecondition(indices.count == ndim,
                      "Tensor subscript: \(indices.count) indices \(indices) for a tensor of shape \(shape)")
         var flat = 0
         for (axis, index) in indices.enumerated() {
             let size = shape[axis]
             let i = index < 0 ? index + size : index
-            precondition(i >= 0 && i < size,
+            kisoPrecondition(i >= 0 && i < size,
                          "Tensor subscript: index \(index) is out of range for axis \(axis) of size \(size) (shape \(shape))")
             flat = flat * size + i
         }

@@ -9,7 +9,7 @@ final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` floats without initialising them.
     @usableFromInline
     init(uninitializedCount count: Int) {
-        precondition(count >= 0, "Tensor: negative element count \(count)")
+        kisoPrecondition(count >= 0, "Tensor: negative element count \(count)")
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
