@@ -7,6 +7,7 @@ public struct KisoCommand: ParsableCommand {
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
         subcommands: [
+            DataCommand.self,
             BenchCommand.self,
         ]
     )
