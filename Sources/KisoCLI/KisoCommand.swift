@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `kiso` command: every experiment of "Deep Learning from Scratch" from the shell.
 public struct KisoCommand: ParsableCommand {
@@ -9,4 +10,41 @@ public struct KisoCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses `arguments` (without the program name), runs the chosen command on `console`
+    /// and returns the process exit status: 0 on success (and for `--help`), 1 for every
+    /// error a user can cause — printed as one line `Error: <message>` — and the status of
+    /// an explicit `ExitCode` otherwise (130 after an interrupted run).
+    public static func run(_ arguments: [String], console: Console) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if let consoleCommand = command as? any ConsoleCommand {
+                try consoleCommand.execute(console)
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            if exitCode(for: error) == .success {
+                console.line(fullMessage(for: error))
+                return 0
+            }
+            let message = Self.message(for: error)
+                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            console.errorLine("Error: " + message)
+            return 1
+        }
+    }
+
+    /// The `kiso` executable's entry point: runs the command line of this process and exits.
+    public static func main() -> Never {
+        let status = run(Array(CommandLine.arguments.dropFirst()), console: .standard())
+        terminateProcess(status)
+    }
 }
+
+/// Ends the process with `status` (outside the command type, whose `exit(withError:)` would shadow the C function).
+func terminateProcess(_ status: Int32) -> Never { exit(status) }

@@ -129,13 +129,26 @@ public enum Zlib {
         return try inflate(bytes, format: .gzip, expectedSize: hint, limit: limit)
     }
 
+    /// The first `count` bytes of what `bytes` inflates to (fewer if the stream ends sooner), without
+    /// inflating the rest — e.g. to read a file header and check its sizes before a full inflate.
+    /// Throws what `inflate` throws for a stream that is corrupt or cut off before `count` bytes.
+    public static func inflatePrefix<Bytes: ContiguousBytes>(_ bytes: Bytes, format: Format = .zlib,
+                                                             count: Int) throws(ZlibError) -> [UInt8] {
+        let result: Result<[UInt8], ZlibError> = bytes.withUnsafeBytes { input in
+            Result { () throws(ZlibError) in
+                try inflate(raw: input, format: format, expectedSize: count, limit: max(count, 1), prefixOnly: true)
+            }
+        }
+        return try result.get()
+    }
+
     /// True when `bytes` start with the gzip magic number 1F 8B.
     public static func isGzip<Bytes: ContiguousBytes>(_ bytes: Bytes) -> Bool {
         bytes.withUnsafeBytes { $0.count >= 2 && $0[0] == 0x1F && $0[1] == 0x8B }
     }
 
     private static func inflate(raw input: UnsafeRawBufferPointer, format: Format,
-                                expectedSize: Int?, limit: Int) throws(ZlibError) -> [UInt8] {
+                                expectedSize: Int?, limit: Int, prefixOnly: Bool = false) throws(ZlibError) -> [UInt8] {
         guard input.count > 0 else { throw .empty }
         var stream = z_stream()
         var status = inflateInit2_(&stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
@@ -150,6 +163,7 @@ public enum Zlib {
         var consumed = 0
         while true {
             if produced == capacity {
+                if prefixOnly && produced >= limit { return output }
                 guard capacity < limit else { throw .outputTooLarge(limit: limit) }
                 capacity = min(capacity > limit / 2 ? limit : capacity * 2, limit)
                 output += [UInt8](repeating: 0, count: capacity - output.count)

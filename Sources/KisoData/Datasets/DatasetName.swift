@@ -1,0 +1,124 @@
+/// The data sets Kiso can find, download and load: their files, mirrors, checksums and classes.
+public enum DatasetName: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Handwritten digits 0…9 (LeCun, Cortes & Burges): 60 000 training and 10 000 test images, 28×28 gray.
+    case mnist = "mnist"
+    /// Zalando's clothing pictures in MNIST's format (Xiao, Rasul & Vollgraf, 2017), 10 classes.
+    case fashionMNIST = "fashion-mnist"
+
+    /// The name people write: "MNIST", "Fashion-MNIST".
+    public var description: String {
+        switch self {
+        case .mnist: return "MNIST"
+        case .fashionMNIST: return "Fashion-MNIST"
+        }
+    }
+
+    /// The folder holding the files inside a data or cache directory: `mnist`, `fashion-mnist`.
+    public var directoryName: String { rawValue }
+
+    /// The ten class names, indexed by label.
+    public var classNames: [String] {
+        switch self {
+        case .mnist:
+            return (0...9).map(String.init)
+        case .fashionMNIST:
+            return ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+        }
+    }
+
+    /// The image and label files of `split`, as named by the data set's authors.
+    public func files(for split: DatasetSplit) -> (images: RemoteFile, labels: RemoteFile) {
+        let catalog = remoteFiles
+        switch split {
+        case .train: return (catalog[0], catalog[1])
+        case .test: return (catalog[2], catalog[3])
+        }
+    }
+
+    /// Base URLs of public mirrors serving the four files, tried in order.
+    public var mirrors: [String] {
+        switch self {
+        case .mnist:
+            // The original yann.lecun.com site no longer serves the files reliably. These two
+            // mirrors (torchvision's and TensorFlow Datasets') serve the original .gz files.
+            return ["https://ossci-datasets.s3.amazonaws.com/mnist/",
+                    "https://storage.googleapis.com/cvdf-datasets/mnist/"]
+        case .fashionMNIST:
+            // Zalando's own bucket (plain HTTP only) and the files in the project's GitHub repository.
+            return ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"]
+        }
+    }
+
+    /// Where a Linux distribution package installs the files, if one does: Debian's and Ubuntu's
+    /// `dataset-fashion-mnist` installs `/usr/share/datasets/fashion-mnist/*-ubyte.gz`.
+    public var systemDirectories: [String] {
+        switch self {
+        case .mnist: return []
+        case .fashionMNIST: return ["/usr/share/datasets/fashion-mnist"]
+        }
+    }
+
+    /// The package that provides the files, and how to install it, when one exists.
+    public var systemPackageHint: String? {
+        switch self {
+        case .mnist: return nil
+        case .fashionMNIST: return "on Debian or Ubuntu: sudo apt install dataset-fashion-mnist"
+        }
+    }
+
+    // The SHA-256 of each original .gz file as the mirrors serve it, as published by TensorFlow
+    // Datasets' url_checksums (MNIST) and Zalando's README (Fashion-MNIST). Order: train images,
+    // train labels, test images, test labels. Copies recompressed by someone else (e.g. Debian's
+    // package) hold the same IDX data in different .gz bytes; local files are therefore validated
+    // by parsing, and only downloads are checked against these digests.
+    private var remoteFiles: [RemoteFile] {
+        switch self {
+        case .mnist:
+            return [
+                RemoteFile(name: "train-images-idx3-ubyte.gz", size: 9_912_422,
+                           sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+                RemoteFile(name: "train-labels-idx1-ubyte.gz", size: 28_881,
+                           sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+                RemoteFile(name: "t10k-images-idx3-ubyte.gz", size: 1_648_877,
+                           sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+                RemoteFile(name: "t10k-labels-idx1-ubyte.gz", size: 4_542,
+                           sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+            ]
+        case .fashionMNIST:
+            return [
+                RemoteFile(name: "train-images-idx3-ubyte.gz", size: 26_421_880,
+                           sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
+                RemoteFile(name: "train-labels-idx1-ubyte.gz", size: 29_515,
+                           sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"),
+                RemoteFile(name: "t10k-images-idx3-ubyte.gz", size: 4_422_102,
+                           sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
+                RemoteFile(name: "t10k-labels-idx1-ubyte.gz", size: 5_148,
+                           sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"),
+            ]
+        }
+    }
+}
+
+/// Which part of a data set: the training images or the test images.
+public enum DatasetSplit: String, CaseIterable, Sendable {
+    case train, test
+}
+
+/// A file a data set publishes: its name, its size and the SHA-256 of its bytes.
+public struct RemoteFile: Equatable, Sendable {
+    /// The file name, e.g. `t10k-images-idx3-ubyte.gz`.
+    public var name: String
+    /// The size in bytes, when known (a download larger than this is stopped).
+    public var size: Int?
+    /// The SHA-256 of the file's bytes, 64 lowercase hexadecimal digits.
+    public var sha256: String
+
+    /// A file called `name` of `size` bytes whose SHA-256 is `sha256` (hexadecimal).
+    public init(name: String, size: Int? = nil, sha256: String) {
+        self.name = name
+        self.size = size
+        self.sha256 = sha256.lowercased()
+    }
+}

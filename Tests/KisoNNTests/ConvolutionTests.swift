@@ -1,0 +1,111 @@
+import Testing
+import Kiso
+import KisoNN
+
+@Suite struct ConvolutionTests {
+    /// The book's figure 7-3/7-6 example: a 4×4 input and a 3×3 filter.
+    static let bookInput = Tensor([[[[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]]]])
+    static let bookFilter = Tensor([[[[2, 0, 1], [0, 1, 2], [1, 0, 2]]]])
+
+    @Test func bookFourByFourExample() {
+        let conv = Convolution(W: Self.bookFilter, b: Tensor([0]))
+        let out = conv.forward(Self.bookInput, training: false)
+        #expect(out.shape == [1, 1, 2, 2])
+        #expect(out.scalars == [15, 16, 6, 15])
+    }
+
+    @Test func bookExampleWithBiasPaddingAndStride() {
+        // Bias 3 is added to every output (book figure 7-5: [[18, 19], [9, 18]]).
+        let withBias = Convolution(W: Self.bookFilter, b: Tensor([3])).forward(Self.bookInput, training: false)
+        #expect(withBias.scalars == [18, 19, 9, 18])
+        // Padding 1 keeps the 4×4 size (book figure 7-6).
+        let padded = Convolution(W: Self.bookFilter, b: Tensor([0]), pad: 1).forward(Self.bookInput, training: false)
+        #expect(padded.shape == [1, 1, 4, 4])
+        #expect(padded.scalars == [7, 12, 10, 2, 4, 15, 16, 10, 10, 6, 15, 6, 8, 10, 4, 3])
+        // Stride 3 with padding 1 keeps positions 0 and 3 of the padded result.
+        let strided = Convolution(W: Self.bookFilter, b: Tensor([0]), stride: 3, pad: 1).forward(Self.bookInput, training: false)
+        #expect(strided.scalars == [7, 2, 8, 3])
+    }
+
+    @Test(arguments: [(1, 0), (2, 1), (1, 2)])
+    func matchesTheBookIm2colAlgorithm(stride: Int, pad: Int) throws {
+        // The book computes im2col(x) · W.reshape(FN, −1)ᵀ + b, then reshapes and transposes
+        // to NCHW. Same products summed in a different order: float32 sums of 28 terms of size
+        // ≈ 1 agree to ~28·2⁻²⁴ ≈ 2e-6 relative; 1e-5 of the output scale is a safe bound.
+        var rng = RandomGenerator(seed: 11)
+        let x = Tensor.randn([3, 3, 7, 7], using: &rng)
+        let w = Tensor.randn([5, 3, 3, 3], using: &rng), b = Tensor.randn([5], using: &rng)
+        let out = Convolution(W: w, b: b, stride: stride, pad: pad).forward(x, training: false)
+        let oh = try ConvolutionGeometry.outputSize(input: 7, filter: 3, stride: stride, pad: pad)
+        let col = try im2col(x, filterHeight: 3, filterWidth: 3, stride: stride, pad: pad)
+        let book = (matmul(col, w.reshaped(5, 27), transposeB: true) + b).reshaped(3, oh, oh, 5).transposed(0, 3, 1, 2)
+        #expect(out.shape == book.shape)
+        let scale = book.scalars.map(abs).max()!
+        let error = zip(out.scalars, book.scalars).map { abs($0 - $1) }.max()!
+        #expect(error <= 1e-5 * scale)
+    }
+
+    // The layer is linear in W, b and x, so a central difference has no truncation error for
+    // any h; h = 0.1 makes the float32 rounding of the forward pass (≈ 1e-6 relative per
+    // output, 27-term dot products) negligible: expected error ≈ 1e-5 of the gradient scale.
+    // 1e-3 leaves a wide margin, while a wrong index or a missing term is an O(1) error.
+    @Test(arguments: [(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)])
+    func gradientsMatchNumericalGradients(stride: Int, pad: Int) {
+        var rng = RandomGenerator(seed: UInt64(10 * stride + pad))
+        let conv = Convolution(W: Tensor.randn([4, 3, 3, 3], using: &rng), b: Tensor.randn([4], using: &rng),
+                               stride: stride, pad: pad)
+        let input = Parameter(Tensor.randn([2, 3, 7, 7], using: &rng))
+        let shape = conv.forward(input.value, training: true).shape
+        let weights = Tensor.randn(shape, using: &rng)
+        let loss = { ConvGradientCheck.weightedSum(conv.forward(input.value, training: true), weights) }
+
+        _ = conv.forward(input.value, training: true)
+        let dx = conv.backward(weights)
+        let (dW, db) = (conv.W.gradient, conv.b.gradient)
+        #expect(dx.shape == input.value.shape && dW.shape == [4, 3, 3, 3] && db.shape == [4])
+        #expect(ConvGradientCheck.relativeError(dW, ConvGradientCheck.numerical(conv.W, h: 0.1, loss: loss)) < 1e-3)
+        #expect(ConvGradientCheck.relativeError(db, ConvGradientCheck.numerical(conv.b, h: 0.1, loss: loss)) < 1e-3)
+        #expect(ConvGradientCheck.relativeError(dx, ConvGradientCheck.numerical(input, h: 0.1, loss: loss)) < 1e-3)
+    }
+
+    @Test func pointwiseFiltersUseTheImageAsItsOwnColumns() {
+        // 1×1 filters with stride 1 and no padding skip im2col; same linearity argument as above.
+        var rng = RandomGenerator(seed: 5)
+        let conv = Convolution(W: Tensor.randn([3, 4, 1, 1], using: &rng), b: Tensor.randn([3], using: &rng))
+        let input = Parameter(Tensor.randn([2, 4, 3, 5], using: &rng))
+        let weights = Tensor.randn([2, 3, 3, 5], using: &rng)
+        let out = conv.forward(input.value, training: true)
+        // out[n, f, y, x] = b[f] + Σ_c W[f, c] x[n, c, y, x]
+        let w = conv.W.value, b = conv.b.value, x = input.value
+        for (n, f, y, xx) in [(0, 0, 0, 0), (1, 2, 2, 4), (0, 1, 1, 3)] {
+            var s = Double(b[f])
+            for c in 0..<4 { s += Double(w[f, c, 0, 0]) * Double(x[n, c, y, xx]) }
+            #expect(abs(Double(out[n, f, y, xx]) - s) <= 1e-5 * max(1, abs(s)))
+        }
+        let loss = { ConvGradientCheck.weightedSum(conv.forward(input.value, training: true), weights) }
+        _ = conv.forward(input.value, training: true)
+        let dx = conv.backward(weights)
+        #expect(ConvGradientCheck.relativeError(conv.W.gradient, ConvGradientCheck.numerical(conv.W, h: 0.1, loss: loss)) < 1e-3)
+        #expect(ConvGradientCheck.relativeError(dx, ConvGradientCheck.numerical(input, h: 0.1, loss: loss)) < 1e-3)
+    }
+
+    @Test func firstLayerCanSkipTheInputGradient() {
+        var rng = RandomGenerator(seed: 9)
+        let w = Tensor.randn([2, 1, 3, 3], using: &rng), b = Tensor.randn([2], using: &rng)
+        let x = Tensor.randn([3, 1, 6, 6], using: &rng), dout = Tensor.randn([3, 2, 4, 4], using: &rng)
+        let full = Convolution(W: w, b: b), first = Convolution(W: w, b: b)
+        first.computesInputGradient = false
+        _ = full.forward(x, training: true)
+        _ = first.forward(x, training: true)
+        #expect(full.backward(dout).shape == [3, 1, 6, 6])
+        #expect(first.backward(dout).shape == [0])
+        #expect(first.W.gradient.scalars == full.W.gradient.scalars)
+        #expect(first.b.gradient.scalars == full.b.gradient.scalars)
+    }
+
+    @Test func geometryReportsAFractionalOutputSize() throws {
+        let conv = Convolution(W: Tensor.zeros([1, 1, 2, 2]), b: Tensor.zeros([1]), stride: 2)
+        #expect(throws: ConvolutionShapeError.self) { try conv.geometry(forInputShape: [1, 1, 5, 5]) }
+        #expect(try conv.geometry(forInputShape: [1, 1, 6, 6]).outputHeight == 3)
+    }
+}
