@@ -82,13 +82,15 @@ public enum NPY {
     }
 
     /// The bytes of a version 1.0 `.npy` file holding `tensor` as `dtype` (float16, float32
-    /// or float64, little-endian); the header is padded with spaces and a newline so the data
-    /// starts at a multiple of 64 bytes, as NumPy does.
+    /// or float64, little-endian), byte for byte what `np.save` writes: the header is padded
+    /// with spaces and a newline so the data starts at a multiple of 64 bytes.
     public static func encode(_ tensor: Tensor, dtype: DType = .float32) -> [UInt8] {
         kisoPrecondition(dtype.isWritable, "NPY.encode: Kiso writes f2, f4 or f8, not \(dtype)")
         var header = Array(NPYHeader(descr: dtype.numpyDescr!, fortranOrder: false, shape: tensor.shape).literal.utf8)
-        let unpadded = magic.count + 4 + header.count + 1
-        header += [UInt8](repeating: UInt8(ascii: " "), count: (64 - unpadded % 64) % 64) + [0x0A]
+        // Like NumPy: room for the first axis to grow to 21 digits, then spaces to a multiple of 64, then '\n'.
+        if let first = tensor.shape.first { header += [UInt8](repeating: UInt8(ascii: " "), count: 21 - String(first).count) }
+        let padding = 64 - (magic.count + 4 + header.count + 1) % 64
+        header += [UInt8](repeating: UInt8(ascii: " "), count: padding) + [0x0A]
         var out = magic + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)]
         out += header
         out += dtype.encode(tensor)
