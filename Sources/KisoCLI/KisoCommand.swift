@@ -6,7 +6,7 @@ public struct KisoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
-        subcommands: []
+        subcommands: [DataCommand.self]
     )
 
     public init() {}
