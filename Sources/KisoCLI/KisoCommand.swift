@@ -6,7 +6,10 @@ public struct KisoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
-        subcommands: [DataCommand.self]
+        subcommands: [
+            DataCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     public init() {}
