@@ -1,3 +1,4 @@
+import Foundation
 import Kiso
 import KisoData
 
@@ -137,6 +138,12 @@ public struct ImageGrid: Sendable {
             }
         }
         return out
+    }
+
+    /// Writes `image()` as a PNG file at `url` (atomically).
+    /// - Throws: `PNGError` naming the path when the file cannot be written.
+    public func write(to url: URL) throws(PNGError) {
+        try PNG.write(image(), to: url)
     }
 
     /// The tile's samples as 8-bit levels after normalisation and inversion.

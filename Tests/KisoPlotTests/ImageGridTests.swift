@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Kiso
 import KisoData
@@ -88,5 +89,25 @@ import KisoPlot
         // "1" has its stem in glyph column 2 at rows 0…6; at scale 2 that is image column 3 + 4.
         let x = (12 - BitmapFont.width(of: "1", scale: 2)) / 2 + 2 * 2, y = 12 + 2 * 2 + 2 * 3
         #expect([image[x, y, 0], image[x, y, 1], image[x, y, 2]] == [0xd6, 0x27, 0x28])
+    }
+
+    @Test func writesAPNGThatDecodesToTheSameImage() throws {
+        var grid = ImageGrid(columns: 4, scale: 3, padding: 2)
+        grid.normalization = .minMax
+        grid.add(batch: Tensor(shape: [6, 1, 5, 5], scalars: (0..<150).map { Float($0 % 7) }),
+                 captions: ["0/1", "1/2", "2/3", "3/4", "4/5", "5/6"])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiso-grid-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try grid.write(to: url)
+        let decoded = try PNG.read(contentsOf: url)
+        #expect(decoded.width == 4 * 15 + 5 * 2 && decoded.height == 2 * (15 + 10) + 3 * 2)
+        #expect(decoded == grid.image())
+    }
+
+    @Test func writingIntoAMissingFolderThrowsNamingThePath() {
+        let url = URL(fileURLWithPath: "/nonexistent-kiso-folder/grid.png")
+        var grid = ImageGrid(columns: 1)
+        grid.add([Float(0)], width: 1, height: 1)
+        #expect { try grid.write(to: url) } throws: { error in (error as? PNGError)?.path == url.path }
     }
 }
