@@ -61,6 +61,30 @@ import KisoPlot
         #expect(markers.map { moveCount($0["d"]) } == [20, 40, 20, 20])
     }
 
+    @Test func bestLegendAvoidsLongSegmentsNotJustVertices() throws {
+        // A labelled two-point line along the top, and single points in the bottom corners:
+        // counting vertices only, every corner holds one point; counting along the segment,
+        // the upper corners are full, so the legend goes to the lower half.
+        var figure = Figure()
+        figure[0, 0].line(x: [0.0, 10], y: [10.0, 10], label: "top")
+        figure[0, 0].scatter(x: [0.0, 10], y: [0.0, 0])
+        let svg = try ParsedSVG(figure.svg())
+        let frame = try #require(svg.elements("rect", class: "frame").first)
+        let box = try #require(svg.elements("rect", class: "legend-box").first)
+        let frameMid = try #require(Double(frame["y"])) + (try #require(Double(frame["height"]))) / 2
+        #expect(try #require(Double(box["y"])) > frameMid)
+    }
+
+    @Test func hiddenTicksDrawNoTicksOrLabels() throws {
+        var figure = Figure(columns: 2)
+        for c in 0..<2 { figure[0, c].histogram([0.1, 0.2, 0.7], bins: 3, range: 0...1) }
+        figure[0, 1].showsYTicks = false
+        figure[0, 1].showsXTicks = false
+        let svg = try ParsedSVG(figure.svg())
+        let axes = svg.elements("g", class: "axes")
+        #expect(axes.map { ParsedSVG.descendants(of: $0, "g", class: "tick").count > 0 } == [true, false])
+    }
+
     @Test func nonFiniteValuesBreakTheLine() throws {
         var figure = Figure()
         figure[0, 0].line(x: [0.0, 1, 2, 3, 4], y: [1.0, 2, .nan, 3, 4])
