@@ -53,6 +53,32 @@ import KisoPlot
         #expect(labels == ["10\u{2212}2", "10\u{2212}1", "100"])
     }
 
+    @Test func controlCharactersAreDroppedSoTheDocumentStaysWellFormed() throws {
+        var figure = Figure()
+        figure[0, 0].title = "a\u{1}b \"q\" 'r'"
+        figure[0, 0].line(x: [1.0, 2], y: [1.0, 2], label: "x<y")
+        let svg = try ParsedSVG(figure.svg())
+        #expect(svg.elements("text", class: "title").map { $0.stringValue ?? "" } == ["ab \"q\" 'r'"])
+        #expect(svg.elements("g", class: "legend-entry").map { $0["data-label"] } == ["x<y"])
+    }
+
+    @Test func logAxisWithinOneDecadeLabelsItsMinorTicks() throws {
+        var figure = Figure()
+        figure[0, 0].line(x: [1.0, 2, 3], y: [2.0, 4, 8])
+        figure[0, 0].yScale = .log
+        let svg = try ParsedSVG(figure.svg())
+        let yAxis = try #require(svg.elements("g", class: "y-axis").first)
+        let labels = ParsedSVG.descendants(of: yAxis, "text", class: "tick-label").map { $0.stringValue ?? "" }
+        #expect(labels.contains("2") && labels.contains("5") && labels.contains("8"), "\(labels)")
+    }
+
+    @Test func extremeLimitsDoNotCrash() throws {
+        var figure = Figure()
+        figure[0, 0].line(x: [1e20, 1e20 + 1e5], y: [-1e300, 1e300])
+        figure[0, 0].line(x: [0.0, 1], y: [Double.infinity, .nan])
+        _ = try ParsedSVG(figure.svg())
+    }
+
     @Test func markersAreDrawnEveryNthPoint() throws {
         let svg = try ParsedSVG(Examples.losses().svg())
         let markers = svg.elements("path", class: "markers")
