@@ -6,7 +6,11 @@ public struct KisoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
-        subcommands: []
+        subcommands: [
+            DataCommand.self,
+            ShowCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     public init() {}

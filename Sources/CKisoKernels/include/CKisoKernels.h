@@ -2,18 +2,74 @@
 #define CKISO_KERNELS_H
 
 #include <stddef.h>
+#include "kiso_conv.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// Single-threaded sgemm on one block, row-major:
+// MARK: Instruction-set paths, chosen at start-up from the running CPU.
+
+/// The instruction-set paths. The portable path exists everywhere; the others only where built
+/// for (x86-64: AVX2, AVX-512; arm64: NEON) and where the running CPU supports them.
+enum {
+    KISO_PATH_PORTABLE = 0,
+    KISO_PATH_AVX2 = 1,
+    KISO_PATH_AVX512 = 2,
+    KISO_PATH_NEON = 3,
+    KISO_PATH_COUNT = 4
+};
+
+/// 1 when `path` is built into this binary and the running CPU (and OS) can execute it.
+int kiso_path_supported(int path);
+/// The fastest supported path: the one chosen at start-up.
+int kiso_path_best(void);
+/// The path the kernels use now.
+int kiso_path_current(void);
+/// Makes the kernels use `path`; returns 1, or 0 (changing nothing) when it is not supported.
+/// Not synchronised with running kernels: call it between computations.
+int kiso_path_force(int path);
+/// "portable", "avx2", "avx512", "neon", or "unknown".
+const char *kiso_path_name(int path);
+
+// MARK: Matrix multiply
+
+/// The register tile (rows × columns of C per micro-kernel call) of the current path.
+void kiso_sgemm_tile(int *mr, int *nr);
+
+/// Single-threaded packed, blocked sgemm, row-major:
 /// C[m×n] = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and op(B) is k×n.
 /// transA/transB non-zero means the stored matrix is the transpose (A stored k×m, B stored n×k).
-/// beta == 0 ignores (does not read) the previous contents of C.
+/// beta == 0 ignores (does not read) the previous contents of C; k == 0 gives C = beta · C.
+/// Flush-to-zero and denormals-are-zero are on for the duration of the call.
 void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
                 const float *a, long lda, const float *b, long ldb,
                 float beta, float *c, long ldc);
+
+// MARK: Element-wise
+
+/// y[i] = e^(x[i]); relative error about 1e-7 for normal results; +inf above 88.72,
+/// 0 below −103.97 (subnormal results in between), NaN stays NaN. x and y may be equal.
+void kiso_exp(const float *x, float *y, long count);
+/// y[i] = 1 / (1 + e^(−x[i])), through the same exp. x and y may be equal.
+void kiso_sigmoid(const float *x, float *y, long count);
+
+/// y[i] = max(x[i], s) (ReLU when s = 0); NaN in x stays NaN. x and y may be equal.
+void kiso_max_scalar(const float *x, float s, float *y, long count);
+/// y[i] = a[i] · b[i] + c[i], fused where the path has FMA. y may equal any input.
+void kiso_muladd(const float *a, const float *b, const float *c, float *y, long count);
+/// y[r·cols + j] = x[r·cols + j] + row[j] for r < rows, j < cols. y may equal x.
+void kiso_add_row(const float *x, const float *row, float *y, long rows, long cols);
+
+// MARK: Flush-to-zero
+
+/// Turns on flush-to-zero and denormals-are-zero for the calling thread (MXCSR on x86-64,
+/// FPCR.FZ on arm64) and returns the previous state for kiso_ftz_restore.
+unsigned long kiso_ftz_enter(void);
+/// Restores the floating-point state returned by kiso_ftz_enter.
+void kiso_ftz_restore(unsigned long state);
+/// 1 when flush-to-zero is on for the calling thread.
+int kiso_ftz_active(void);
 
 #ifdef __cplusplus
 }

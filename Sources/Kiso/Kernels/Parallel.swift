@@ -1,3 +1,4 @@
+import CKisoKernels
 import Dispatch
 import Foundation
 
@@ -12,16 +13,27 @@ extension Kernels {
 
     /// Runs `body` over `0..<count` split into at most ``maxThreads`` contiguous chunks
     /// of at least `grain` items, in parallel; runs inline when one chunk suffices.
-    /// `body` must only write to memory no other chunk touches.
+    /// `body` must only write to memory no other chunk touches. Each chunk runs with
+    /// flush-to-zero and denormals-are-zero on (see ``withFlushToZero(_:)``), inline or not,
+    /// so results do not depend on how the work was split.
     public static func parallelFor(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
         if count <= 0 { return }
         let chunks = Swift.min(maxThreads, Swift.max(1, count / Swift.max(grain, 1)))
-        if chunks <= 1 { body(0..<count); return }
+        if chunks <= 1 {
+            let state = kiso_ftz_enter()
+            body(0..<count)
+            kiso_ftz_restore(state)
+            return
+        }
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendableBox(body)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let start = count * c / chunks, end = count * (c + 1) / chunks
-                if start < end { box.value(start..<end) }
+                if start < end {
+                    let state = kiso_ftz_enter()
+                    box.value(start..<end)
+                    kiso_ftz_restore(state)
+                }
             }
         }
     }

@@ -5,7 +5,8 @@ import Foundation
 /// On a terminal it redraws one line in place (bar, count, iterations per second, ETA and
 /// the running loss); otherwise it writes a plain line every 10 % or every 10 seconds,
 /// whichever comes first, so redirected logs stay readable. Silent under `--quiet`.
-public final class ProgressBar {
+public final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
     private let console: Console
     private let label: String
     private let total: Int
@@ -14,17 +15,22 @@ public final class ProgressBar {
     private var lastPlainPercent = -1
     private var lastPlainLine = Date()
     private var finished = false
+    private let countsBytes: Bool
 
-    /// A progress display for `total` steps, each line starting with `label`.
-    public init(console: Console, label: String, total: Int) {
+    /// A progress display for `total` steps, each line starting with `label`; with
+    /// `countsBytes` the steps are bytes, shown in megabytes and MB/s.
+    public init(console: Console, label: String, total: Int, countsBytes: Bool = false) {
         self.console = console
         self.label = label
         self.total = max(total, 1)
+        self.countsBytes = countsBytes
     }
 
     /// Reports that `done` of the `total` steps are complete; `detail` (e.g. `"loss 0.312"`)
     /// is appended to the line.
     public func update(_ done: Int, detail: String = "") {
+        lock.lock()
+        defer { lock.unlock() }
         guard !console.quiet, !finished else { return }
         let now = Date()
         if console.isTerminal {
@@ -44,6 +50,8 @@ public final class ProgressBar {
 
     /// Ends the display (moves to a new line on a terminal).
     public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         guard !finished else { return }
         finished = true
         if console.isTerminal && !console.quiet { console.progress("\n") }
@@ -60,8 +68,13 @@ public final class ProgressBar {
             let filled = min(width, done * width / total)
             parts.append("[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "]")
         }
-        parts.append("\(done)/\(total)")
-        parts.append(String(format: "%.1f it/s", rate))
+        if countsBytes {
+            parts.append(String(format: "%.1f/%.1f MB", Double(done) / 1e6, Double(total) / 1e6))
+            parts.append(String(format: "%.1f MB/s", rate / 1e6))
+        } else {
+            parts.append("\(done)/\(total)")
+            parts.append(String(format: "%.1f it/s", rate))
+        }
         parts.append("ETA " + Self.duration(remaining))
         if !detail.isEmpty { parts.append(detail) }
         return parts.joined(separator: " ")

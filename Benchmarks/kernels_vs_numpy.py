@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Kiso's kernels against NumPy float32, side by side in one run.
+
+Runs `kiso bench kernels --json` (built with `swift build -c release` unless --kiso names a
+binary), then times the same sgemm shapes and element-wise loops in NumPy with 1 and 2 BLAS
+threads (threadpoolctl), and prints GFLOPS / GB/s with the ratio Kiso/NumPy per row.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/kernels_vs_numpy.py
+
+(Unset those two variables for this command alone: this machine's environment may set them
+for older OpenBLAS builds, and they slow NumPy's own, current OpenBLAS.)
+Needs: numpy, threadpoolctl (pip install threadpoolctl).
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_time(fn, repeats):
+    """Seconds per call: one warm-up, then the best of `repeats` samples of >= 20 ms each."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    once = time.perf_counter() - t0
+    calls = max(1, int(0.02 / max(once, 1e-9)))
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
+
+
+def numpy_gemm(m, k, n, threads, repeats):
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
+    b = rng.uniform(-1, 1, (k, n)).astype(np.float32)
+    c = np.empty((m, n), np.float32)
+    with threadpool_limits(limits=threads, user_api="blas"):
+        seconds = best_time(lambda: np.matmul(a, b, out=c), repeats)
+    return 2.0 * m * k * n / seconds / 1e9
+
+
+def numpy_elementwise(count, repeats):
+    rng = np.random.default_rng(1)
+    x, y, z = (rng.uniform(-1, 1, count).astype(np.float32) for _ in range(3))
+    out = np.empty(count, np.float32)
+
+    def fma():
+        np.multiply(x, y, out=out)
+        np.add(out, z, out=out)
+
+    bytes2, bytes4 = 2 * 4 * count, 4 * 4 * count
+    return {
+        "exp": bytes2 / best_time(lambda: np.exp(x, out=out), repeats) / 1e9,
+        "relu": bytes2 / best_time(lambda: np.maximum(x, 0, out=out), repeats) / 1e9,
+        "a*b+c": bytes4 / best_time(fma, repeats) / 1e9,
+    }
+
+
+def run_kiso(binary, repeats):
+    if binary:
+        cmd = [binary, "bench", "kernels", "--json", "--repeats", str(repeats)]
+    else:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "kiso"], cwd=ROOT, check=True)
+        cmd = [str(ROOT / ".build/release/kiso"), "bench", "kernels", "--json", "--repeats", str(repeats)]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def cpu_name():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kiso", help="path of a built kiso binary (default: build and use .build/release/kiso)")
+    parser.add_argument("--repeats", type=int, default=7, help="timed samples per measurement (best is kept)")
+    args = parser.parse_args()
+
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if var in os.environ:
+            print(f"warning: {var}={os.environ[var]} is set; NumPy's OpenBLAS may run slower kernels", file=sys.stderr)
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    arch = ", ".join(f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in blas)
+    print(f"CPU: {cpu_name()}, {os.cpu_count()} logical CPUs; load average {os.getloadavg()[0]:.2f}")
+    print(f"NumPy {np.__version__}, BLAS: {arch}")
+
+    kiso = run_kiso(args.kiso, args.repeats)
+    print(f"Kiso dispatch path: {kiso['path']} (supported: {', '.join(kiso['supportedPaths'])})")
+    print()
+    print("sgemm float32, GFLOPS (best of %d)" % args.repeats)
+    print(f"| {'(M, K, N)':>20} | threads | {'Kiso':>7} | {'NumPy':>7} | Kiso/NumPy |")
+    print(f"|{'-' * 22}|---------|---------|---------|------------|")
+    for row in kiso["sgemm"]:
+        ref = numpy_gemm(row["m"], row["k"], row["n"], row["threads"], args.repeats)
+        shape = f"({row['m']}, {row['k']}, {row['n']})"
+        print(f"| {shape:>20} | {row['threads']:>7} | {row['gflops']:7.1f} | {ref:7.1f} | {row['gflops'] / ref:10.2f} |")
+    print()
+    print("element-wise float32, 2^20 elements, GB/s (NumPy single-threaded)")
+    print("| op     | threads |    Kiso |   NumPy | Kiso/NumPy |")
+    print("|--------|---------|---------|---------|------------|")
+    ref = numpy_elementwise(1 << 20, args.repeats)
+    for row in kiso["elementwise"]:
+        r = ref[row["op"]]
+        print(f"| {row['op']:<6} | {row['threads']:>7} | {row['gbps']:7.1f} | {r:7.1f} | {row['gbps'] / r:10.2f} |")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+// Runtime CPU dispatch, per-thread scratch buffers and flush-to-zero.
+#include "CKisoKernels.h"
+#include "internal.h"
+#include <pthread.h>
+#include <stdlib.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
+// MARK: - Paths
+
+static const kiso_impl *impl_of(int path) {
+    switch (path) {
+    case KISO_PATH_PORTABLE: return &kiso_impl_portable;
+#if defined(__x86_64__)
+    case KISO_PATH_AVX2: return &kiso_impl_avx2;
+    case KISO_PATH_AVX512: return &kiso_impl_avx512;
+#endif
+#if defined(__aarch64__)
+    case KISO_PATH_NEON: return &kiso_impl_neon;
+#endif
+    default: return NULL;
+    }
+}
+
+int kiso_path_supported(int path) {
+    switch (path) {
+    case KISO_PATH_PORTABLE: return 1;
+#if defined(__x86_64__)
+    case KISO_PATH_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case KISO_PATH_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+#if defined(__aarch64__)
+    case KISO_PATH_NEON: return 1;   // Advanced SIMD is mandatory on AArch64
+#endif
+    default: return 0;
+    }
+}
+
+int kiso_path_best(void) {
+    static const int order[] = {KISO_PATH_AVX512, KISO_PATH_AVX2, KISO_PATH_NEON};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (kiso_path_supported(order[i])) return order[i];
+    return KISO_PATH_PORTABLE;
+}
+
+static int current_path = -1;
+static const kiso_impl *current_impl = NULL;
+
+static const kiso_impl *impl(void) {
+    const kiso_impl *p = __atomic_load_n(&current_impl, __ATOMIC_ACQUIRE);
+    if (p) return p;
+    int best = kiso_path_best();
+    __atomic_store_n(&current_path, best, __ATOMIC_RELEASE);
+    __atomic_store_n(&current_impl, impl_of(best), __ATOMIC_RELEASE);
+    return impl_of(best);
+}
+
+int kiso_path_current(void) {
+    impl();
+    return __atomic_load_n(&current_path, __ATOMIC_ACQUIRE);
+}
+
+int kiso_path_force(int path) {
+    if (!kiso_path_supported(path) || !impl_of(path)) return 0;
+    __atomic_store_n(&current_path, path, __ATOMIC_RELEASE);
+    __atomic_store_n(&current_impl, impl_of(path), __ATOMIC_RELEASE);
+    return 1;
+}
+
+const char *kiso_path_name(int path) {
+    switch (path) {
+    case KISO_PATH_PORTABLE: return "portable";
+    case KISO_PATH_AVX2: return "avx2";
+    case KISO_PATH_AVX512: return "avx512";
+    case KISO_PATH_NEON: return "neon";
+    default: return "unknown";
+    }
+}
+
+// MARK: - Kernels
+
+void kiso_sgemm_tile(int *mr, int *nr) {
+    const kiso_impl *p = impl();
+    *mr = p->mr;
+    *nr = p->nr;
+}
+
+void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
+                const float *a, long lda, const float *b, long ldb,
+                float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    unsigned long fp = kiso_ftz_enter();
+    if (k <= 0 || alpha == 0) {
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+    } else {
+        impl()->sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+    kiso_ftz_restore(fp);
+}
+
+void kiso_exp(const float *x, float *y, long count) {
+    if (count > 0) impl()->exp(x, y, count);
+}
+
+void kiso_sigmoid(const float *x, float *y, long count) {
+    if (count > 0) impl()->sigmoid(x, y, count);
+}
+
+void kiso_max_scalar(const float *x, float s, float *y, long count) {
+    if (count > 0) impl()->max_scalar(x, s, y, count);
+}
+
+void kiso_muladd(const float *a, const float *b, const float *c, float *y, long count) {
+    if (count > 0) impl()->muladd(a, b, c, y, count);
+}
+
+void kiso_add_row(const float *x, const float *row, float *y, long rows, long cols) {
+    if (rows > 0 && cols > 0) impl()->add_row(x, row, y, rows, cols);
+}
+
+// MARK: - Scratch buffers
+
+typedef struct { float *ptr[2]; size_t floats[2]; } scratch_set;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *value) {
+    scratch_set *s = value;
+    free(s->ptr[0]);
+    free(s->ptr[1]);
+    free(s);
+}
+
+static void scratch_key_init(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+float *kiso_scratch(int slot, size_t floats) {
+    pthread_once(&scratch_once, scratch_key_init);
+    scratch_set *s = pthread_getspecific(scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s) abort();
+        pthread_setspecific(scratch_key, s);
+    }
+    if (s->floats[slot] < floats) {
+        free(s->ptr[slot]);
+        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+        void *p = NULL;
+        if (posix_memalign(&p, 64, bytes) != 0) abort();
+        s->ptr[slot] = p;
+        s->floats[slot] = floats;
+    }
+    return s->ptr[slot];
+}
+
+// MARK: - Flush-to-zero
+
+unsigned long kiso_ftz_enter(void) {
+#if defined(__x86_64__)
+    unsigned int old = _mm_getcsr();
+    _mm_setcsr(old | 0x8040);                 // FTZ (bit 15) | DAZ (bit 6)
+    return old;
+#elif defined(__aarch64__)
+    unsigned long old;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(old));
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(old | (1UL << 24)));   // FZ
+    return old;
+#else
+    return 0;
+#endif
+}
+
+void kiso_ftz_restore(unsigned long state) {
+#if defined(__x86_64__)
+    _mm_setcsr((unsigned int)state);
+#elif defined(__aarch64__)
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(state));
+#else
+    (void)state;
+#endif
+}
+
+int kiso_ftz_active(void) {
+#if defined(__x86_64__)
+    return (_mm_getcsr() & 0x8040) == 0x8040;
+#elif defined(__aarch64__)
+    unsigned long v;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(v));
+    return (v >> 24) & 1;
+#else
+    return 0;
+#endif
+}

@@ -1,0 +1,32 @@
+// Shared between the dispatcher and the per-path instances of kernel_template.h; not public.
+#ifndef CKISO_INTERNAL_H
+#define CKISO_INTERNAL_H
+
+#include <stddef.h>
+
+/// One instruction-set path: its register tile and its kernels.
+typedef struct {
+    int mr, nr;
+    void (*sgemm)(int transA, int transB, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+    void (*exp)(const float *x, float *y, long count);
+    void (*sigmoid)(const float *x, float *y, long count);
+    void (*max_scalar)(const float *x, float s, float *y, long count);
+    void (*muladd)(const float *a, const float *b, const float *c, float *y, long count);
+    void (*add_row)(const float *x, const float *row, float *y, long rows, long cols);
+} kiso_impl;
+
+/// A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread
+/// (`slot` 0 or 1); reused across calls and freed when the thread exits.
+float *kiso_scratch(int slot, size_t floats);
+
+extern const kiso_impl kiso_impl_portable;
+#if defined(__x86_64__)
+extern const kiso_impl kiso_impl_avx2;
+extern const kiso_impl kiso_impl_avx512;
+#endif
+#if defined(__aarch64__)
+extern const kiso_impl kiso_impl_neon;
+#endif
+
+#endif

@@ -1,0 +1,273 @@
+// One instruction-set path of the kernels, written once with Clang/GCC vector extensions and
+// instantiated per path by a tiny .c file that defines, before including this file:
+//   KISO_SUFFIX  name suffix of the functions (avx2, avx512, neon, portable)
+//   KISO_VL      float lanes per vector register (4, 8 or 16)
+//   KISO_MR      rows of the register tile (micro-kernel height)
+//   KISO_NV      vectors per tile row; the tile is KISO_MR × (KISO_NV·KISO_VL)
+//   KISO_KC, KISO_MC, KISO_NC   cache blocks (k depth, rows of A, columns of B)
+// and wrapping the include in `#pragma clang attribute push(target(...))` so every function
+// here is compiled for that instruction set. Nothing in this file is path-specific, so the
+// AVX-512 and NEON instances run exactly the code the AVX2 and portable instances test.
+#include "internal.h"
+#include <string.h>
+
+#define KISO_NR (KISO_NV * KISO_VL)
+#define KISO_CAT2(a, b) a##_##b
+#define KISO_CAT(a, b) KISO_CAT2(a, b)
+#define KISO_NAME(base) KISO_CAT(base, KISO_SUFFIX)
+
+typedef float vf __attribute__((vector_size(KISO_VL * 4)));                 // aligned vector
+typedef float vfu __attribute__((vector_size(KISO_VL * 4), aligned(4)));    // unaligned access
+typedef int vi __attribute__((vector_size(KISO_VL * 4)));
+
+/// x in every lane (a broadcast).
+static inline vf KISO_NAME(splat)(float x) {
+    vf v;
+    for (int i = 0; i < KISO_VL; i++) v[i] = x;
+    return v;
+}
+#define SPLAT(x) KISO_NAME(splat)(x)
+
+// MARK: - Packing
+
+/// Packs rows [0, mc) × depth [0, kc) of op(A) into micro-panels of KISO_MR rows: panel i holds
+/// op(A)[i·MR + r][p] at dst[i·MR·kc + p·MR + r]; rows past mc are zero.
+static void KISO_NAME(pack_a)(int transA, long mc, long kc, const float *a, long lda, float *restrict dst) {
+    for (long i = 0; i < mc; i += KISO_MR) {
+        long rows = mc - i < KISO_MR ? mc - i : KISO_MR;
+        if (transA) {   // A stored k×m: row p of storage holds op(A)[.][p] contiguously
+            for (long p = 0; p < kc; p++) {
+                const float *src = a + p * lda + i;
+                long r = 0;
+                for (; r < rows; r++) dst[p * KISO_MR + r] = src[r];
+                for (; r < KISO_MR; r++) dst[p * KISO_MR + r] = 0;
+            }
+        } else {
+            long r = 0;
+            for (; r < rows; r++) {
+                const float *src = a + (i + r) * lda;
+                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = src[p];
+            }
+            for (; r < KISO_MR; r++)
+                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = 0;
+        }
+        dst += KISO_MR * kc;
+    }
+}
+
+/// Packs depth [0, kc) × columns [0, nc) of op(B) into micro-panels of KISO_NR columns: panel j
+/// holds op(B)[p][j·NR + c] at dst[j·NR·kc + p·NR + c]; columns past nc are zero.
+static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long ldb, float *restrict dst) {
+    for (long j = 0; j < nc; j += KISO_NR) {
+        long cols = nc - j < KISO_NR ? nc - j : KISO_NR;
+        if (!transB && cols == KISO_NR) {
+            for (long p = 0; p < kc; p++) {
+                const float *src = b + p * ldb + j;
+                for (int v = 0; v < KISO_NV; v++)
+                    *(vf *)(dst + p * KISO_NR + v * KISO_VL) = *(const vfu *)(src + v * KISO_VL);
+            }
+        } else if (!transB) {
+            for (long p = 0; p < kc; p++) {
+                const float *src = b + p * ldb + j;
+                long c = 0;
+                for (; c < cols; c++) dst[p * KISO_NR + c] = src[c];
+                for (; c < KISO_NR; c++) dst[p * KISO_NR + c] = 0;
+            }
+        } else {        // B stored n×k: column c of op(B) is row j+c of storage
+            long c = 0;
+            for (; c < cols; c++) {
+                const float *src = b + (j + c) * ldb;
+                for (long p = 0; p < kc; p++) dst[p * KISO_NR + c] = src[p];
+            }
+            for (; c < KISO_NR; c++)
+                for (long p = 0; p < kc; p++) dst[p * KISO_NR + c] = 0;
+        }
+        dst += KISO_NR * kc;
+    }
+}
+
+// MARK: - Micro-kernel
+
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where Ã is a packed KISO_MR×kc
+/// micro-panel and B̃ a packed kc×KISO_NR micro-panel. beta == 0 never reads C.
+static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const float *restrict b,
+                                    float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+    vf acc[KISO_MR][KISO_NV];
+    for (int r = 0; r < KISO_MR; r++)
+        for (int v = 0; v < KISO_NV; v++) acc[r][v] = (vf){0};
+    for (long p = 0; p < kc; p++) {
+        vf bv[KISO_NV];
+        for (int v = 0; v < KISO_NV; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
+        for (int r = 0; r < KISO_MR; r++) {
+            vf av = SPLAT(a[r]);
+            for (int v = 0; v < KISO_NV; v++) acc[r][v] += av * bv[v];
+        }
+        a += KISO_MR;
+        b += KISO_NR;
+    }
+    if (alpha != 1)
+        for (int r = 0; r < KISO_MR; r++)
+            for (int v = 0; v < KISO_NV; v++) acc[r][v] *= alpha;
+    if (mr == KISO_MR && nr == KISO_NR) {
+        for (int r = 0; r < KISO_MR; r++) {
+            float *row = c + r * ldc;
+            for (int v = 0; v < KISO_NV; v++) {
+                vfu *dst = (vfu *)(row + v * KISO_VL);
+                if (beta == 0) *dst = acc[r][v];
+                else if (beta == 1) *dst = *dst + acc[r][v];
+                else *dst = beta * *dst + acc[r][v];
+            }
+        }
+        return;
+    }
+    float tile[KISO_MR][KISO_NR] __attribute__((aligned(64)));
+    for (int r = 0; r < KISO_MR; r++)
+        for (int v = 0; v < KISO_NV; v++) *(vf *)&tile[r][v * KISO_VL] = acc[r][v];
+    for (long r = 0; r < mr; r++) {
+        float *row = c + r * ldc;
+        if (beta == 0) for (long j = 0; j < nr; j++) row[j] = tile[r][j];
+        else for (long j = 0; j < nr; j++) row[j] = beta * row[j] + tile[r][j];
+    }
+}
+
+// MARK: - Driver
+
+/// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
+static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb,
+                             float beta, float *c, long ldc) {
+    long kBlocks = (k + KISO_KC - 1) / KISO_KC;
+    long kcMax = (k + kBlocks - 1) / kBlocks;                       // balanced depth blocks
+    long mBlocks = (m + KISO_MC - 1) / KISO_MC;
+    long mcMax = (m + mBlocks - 1) / mBlocks;
+    mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
+    long ncMax = n < KISO_NC ? n : KISO_NC;
+    float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
+    float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
+    for (long jc = 0; jc < n; jc += KISO_NC) {
+        long nc = n - jc < KISO_NC ? n - jc : KISO_NC;
+        for (long pc = 0; pc < k; pc += kcMax) {
+            long kc = k - pc < kcMax ? k - pc : kcMax;
+            const float *bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
+            KISO_NAME(pack_b)(transB, kc, nc, bBlock, ldb, bufB);
+            float betaNow = pc == 0 ? beta : 1;
+            for (long ic = 0; ic < m; ic += mcMax) {
+                long mc = m - ic < mcMax ? m - ic : mcMax;
+                const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
+                KISO_NAME(pack_a)(transA, mc, kc, aBlock, lda, bufA);
+                for (long jr = 0; jr < nc; jr += KISO_NR) {
+                    long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
+                    const float *panelB = bufB + jr * kc;
+                    for (long ir = 0; ir < mc; ir += KISO_MR) {
+                        long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
+                        KISO_NAME(micro_kernel)(kc, bufA + ir * kc, panelB,
+                                                c + (ic + ir) * ldc + jc + jr, ldc, alpha, betaNow, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Element-wise
+
+/// e^x for one vector: x = n·ln2 + r with |r| ≤ ln2/2, e^r by Cephes' degree-7 polynomial
+/// (relative error ≈ 1 ulp), 2^n applied as two exact power-of-two factors so that results
+/// in the subnormal range are rounded once. Overflows to +inf above 88.7228, to 0 below −103.98,
+/// and passes NaN through.
+static inline vf KISO_NAME(exp_vec)(vf x) {
+    const vf hi = SPLAT(88.72283935546875f), lo = SPLAT(-103.97283935546875f);
+    vf xc = x;
+    vi over = x > hi, under = x < lo;
+    xc = (vf)(((vi)xc & ~over) | ((vi)hi & over));
+    xc = (vf)(((vi)xc & ~under) | ((vi)lo & under));
+    const vf shifter = SPLAT(12582912.0f);                       // 1.5·2^23: rounds to nearest
+    vf n = (xc * 1.44269504088896341f + shifter) - shifter;
+    vf r = xc - n * 0.693359375f;                                   // ln2 split: hi part exact
+    r = r - n * -2.12194440e-4f;
+    vf p = SPLAT(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * (r * r) + r + 1.0f;
+    vi ni = __builtin_convertvector(n, vi);
+    vi n1 = ni >> 1, n2 = ni - n1;
+    vf s1 = (vf)((n1 + 127) << 23), s2 = (vf)((n2 + 127) << 23);
+    vf y = p * s1 * s2;
+    vf inf = SPLAT(__builtin_inff());
+    y = (vf)(((vi)y & ~over) | ((vi)inf & over));
+    vi nan = x != x;
+    return (vf)(((vi)y & ~nan) | ((vi)x & nan));
+}
+
+static void KISO_NAME(exp)(const float *x, float *y, long count) {
+    long i = 0;
+    for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(exp_vec)(*(const vfu *)(x + i));
+    if (i < count) {                         // the last partial vector, through a zeroed buffer
+        float tmp[KISO_VL] = {0};
+        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        *(vfu *)tmp = KISO_NAME(exp_vec)(*(vfu *)tmp);
+        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+    }
+}
+
+static inline vf KISO_NAME(sigmoid_vec)(vf x) {
+    return 1.0f / (1.0f + KISO_NAME(exp_vec)(-x));
+}
+
+static void KISO_NAME(sigmoid)(const float *x, float *y, long count) {
+    long i = 0;
+    for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(sigmoid_vec)(*(const vfu *)(x + i));
+    if (i < count) {                         // the last partial vector, through a zeroed buffer
+        float tmp[KISO_VL] = {0};
+        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        *(vfu *)tmp = KISO_NAME(sigmoid_vec)(*(vfu *)tmp);
+        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+    }
+}
+
+/// y[i] = max(x[i], s); NaN in x stays NaN (like NumPy's maximum).
+static void KISO_NAME(max_scalar)(const float *x, float s, float *y, long count) {
+    long i = 0;
+    vf sv = SPLAT(s);
+    for (; i + KISO_VL <= count; i += KISO_VL) {
+        vf v = *(const vfu *)(x + i);
+        vi below = v < sv;
+        *(vfu *)(y + i) = (vf)(((vi)v & ~below) | ((vi)sv & below));
+    }
+    for (; i < count; i++) y[i] = x[i] < s ? s : x[i];
+}
+
+/// y[i] = a[i]·b[i] + c[i] (fused where the path has FMA).
+static void KISO_NAME(muladd)(const float *a, const float *b, const float *c, float *y, long count) {
+    long i = 0;
+    for (; i + KISO_VL <= count; i += KISO_VL)
+        *(vfu *)(y + i) = *(const vfu *)(a + i) * *(const vfu *)(b + i) + *(const vfu *)(c + i);
+    for (; i < count; i++) y[i] = a[i] * b[i] + c[i];
+}
+
+/// y[r][j] = x[r][j] + row[j] for `rows` rows of `cols` (a bias row broadcast down a matrix).
+static void KISO_NAME(add_row)(const float *x, const float *row, float *y, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *yr = y + r * cols;
+        long j = 0;
+        for (; j + KISO_VL <= cols; j += KISO_VL)
+            *(vfu *)(yr + j) = *(const vfu *)(xr + j) + *(const vfu *)(row + j);
+        for (; j < cols; j++) yr[j] = xr[j] + row[j];
+    }
+}
+
+/// The table through which the dispatcher reaches this path.
+const kiso_impl KISO_NAME(kiso_impl) = {
+    .mr = KISO_MR,
+    .nr = KISO_NR,
+    .sgemm = KISO_NAME(sgemm),
+    .exp = KISO_NAME(exp),
+    .sigmoid = KISO_NAME(sigmoid),
+    .max_scalar = KISO_NAME(max_scalar),
+    .muladd = KISO_NAME(muladd),
+    .add_row = KISO_NAME(add_row),
+};

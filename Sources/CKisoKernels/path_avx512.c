@@ -1,0 +1,14 @@
+// The AVX-512 path: 12×32 register tile (24 accumulators of 16 floats). Chosen only when the
+// CPU and OS support AVX-512F; its code is kernel_template.h, the same as the tested paths.
+#if defined(__x86_64__)
+#define KISO_SUFFIX avx512
+#define KISO_VL 16
+#define KISO_MR 12
+#define KISO_NV 2
+#define KISO_KC 256
+#define KISO_MC 192
+#define KISO_NC 4096
+#pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
+#include "kernel_template.h"
+#pragma clang attribute pop
+#endif

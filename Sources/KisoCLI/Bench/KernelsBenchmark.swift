@@ -1,0 +1,149 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Kiso
+
+/// `kiso bench kernels`: sgemm GFLOPS at the book's shapes and two large squares, with 1 and
+/// 2 threads, and element-wise throughput in GB/s, on the dispatch path chosen at start-up.
+public struct KernelsBenchmark: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kernels",
+        abstract: "sgemm GFLOPS and element-wise GB/s of the compute kernels (best of several runs)."
+    )
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @Option(help: "Timed samples per measurement; the best is reported.")
+    var repeats = 7
+
+    @Option(help: "Force an instruction-set path (portable, avx2, avx512, neon) instead of the best one.")
+    var path: String?
+
+    @Option(help: "Only these (M,K,N) shapes, e.g. '100x784x50,1000x1000x1000'.")
+    var shapes: String?
+
+    public init() {}
+
+    /// The shapes of the issue: the book's products (Affine forward/backward, im2col convolutions)
+    /// and two large squares.
+    static let defaultShapes: [(m: Int, k: Int, n: Int)] = [
+        (100, 784, 50), (100, 50, 10), (57600, 25, 30), (4320, 144, 16), (1000, 1000, 1000), (2048, 2048, 2048),
+    ]
+
+    struct GemmRow: Codable { let m, k, n, threads: Int; let gflops: Double; let seconds: Double }
+    struct ElementwiseRow: Codable { let op: String; let elements, threads: Int; let gbps: Double }
+    struct Report: Codable {
+        let path: String
+        let bestPath: String
+        let supportedPaths: [String]
+        let maxThreads: Int
+        let sgemm: [GemmRow]
+        let elementwise: [ElementwiseRow]
+    }
+
+    public func run() throws {
+        if let path {
+            guard let p = KernelPath(rawValue: path) else { throw ValidationError("unknown path '\(path)'; expected one of \(KernelPath.allCases.map(\.rawValue))") }
+            guard Kernels.forcePath(p) else { throw ValidationError("this CPU cannot run the \(path) path") }
+        }
+        let shapeList = try shapes.map(Self.parseShapes) ?? Self.defaultShapes
+        let savedThreads = Kernels.maxThreads
+        defer { Kernels.maxThreads = savedThreads }
+        let threadCounts = savedThreads >= 2 ? [1, 2] : [1]
+        if !json {
+            print("dispatch path: \(Kernels.dispatchPath.rawValue) (best: \(Kernels.bestPath.rawValue); supported: \(Kernels.supportedPaths.map(\.rawValue).joined(separator: ", ")))")
+            print("sgemm, float32, best of \(repeats):")
+            print("      M      K      N  threads    GFLOPS")
+        }
+        var gemmRows: [GemmRow] = []
+        for s in shapeList {
+            for t in threadCounts {
+                Kernels.maxThreads = t
+                let seconds = measureGemm(m: s.m, k: s.k, n: s.n)
+                let row = GemmRow(m: s.m, k: s.k, n: s.n, threads: t, gflops: 2.0 * Double(s.m * s.k * s.n) / seconds / 1e9, seconds: seconds)
+                gemmRows.append(row)
+                if !json { print(pad(s.m, 7) + pad(s.k, 7) + pad(s.n, 7) + pad(t, 9) + pad(String(format: "%.1f", row.gflops), 10)) }
+            }
+        }
+        if !json { print("element-wise, 2^20 float32 elements, best of \(repeats):"); print("  op        threads    GB/s") }
+        var elementRows: [ElementwiseRow] = []
+        for t in threadCounts {
+            Kernels.maxThreads = t
+            for row in measureElementwise(count: 1 << 20, threads: t) {
+                elementRows.append(row)
+                if !json { print("  " + row.op.padding(toLength: 8, withPad: " ", startingAt: 0) + pad(t, 9) + pad(String(format: "%.1f", row.gbps), 8)) }
+            }
+        }
+        if json {
+            let report = Report(path: Kernels.dispatchPath.rawValue, bestPath: Kernels.bestPath.rawValue,
+                                supportedPaths: Kernels.supportedPaths.map(\.rawValue), maxThreads: savedThreads,
+                                sgemm: gemmRows, elementwise: elementRows)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+    }
+
+    static func parseShapes(_ text: String) throws -> [(m: Int, k: Int, n: Int)] {
+        try text.split(separator: ",").map { item in
+            let parts = item.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("bad shape '\(item)': expected MxKxN") }
+            return (parts[0], parts[1], parts[2])
+        }
+    }
+
+    /// Best time of one m×k·k×n product: a warm-up, then `repeats` samples each long enough
+    /// (≥ 20 ms, several calls) for the clock to be exact.
+    func measureGemm(m: Int, k: Int, n: Int) -> Double {
+        let a = Self.randomBuffer(m * k), b = Self.randomBuffer(k * n)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        return bestTime {
+            Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+        }
+    }
+
+    func measureElementwise(count: Int, threads: Int) -> [ElementwiseRow] {
+        let x = Self.randomBuffer(count), y = Self.randomBuffer(count), z = Self.randomBuffer(count)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { x.deallocate(); y.deallocate(); z.deallocate(); out.deallocate() }
+        let bytes2 = Double(2 * 4 * count), bytes4 = Double(4 * 4 * count)
+        let tExp = bestTime { Kernels.exp(x, out, count: count) }
+        let tRelu = bestTime { Kernels.relu(x, out, count: count) }
+        let tFma = bestTime { Kernels.multiplyAdd(x, y, z, out, count: count) }
+        return [
+            ElementwiseRow(op: "exp", elements: count, threads: threads, gbps: bytes2 / tExp / 1e9),
+            ElementwiseRow(op: "relu", elements: count, threads: threads, gbps: bytes2 / tRelu / 1e9),
+            ElementwiseRow(op: "a*b+c", elements: count, threads: threads, gbps: bytes4 / tFma / 1e9),
+        ]
+    }
+
+    /// Seconds per call of `body`, the best of `repeats` samples after a warm-up.
+    func bestTime(_ body: () -> Void) -> Double {
+        body()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        body()
+        let once = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let calls = Swift.max(1, Int(0.02 / Swift.max(once, 1e-9)))
+        var best = Double.infinity
+        for _ in 0..<Swift.max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<calls { body() }
+            best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls))
+        }
+        return best
+    }
+
+    static func randomBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        var g = SystemRandomNumberGenerator()
+        for i in 0..<count { p[i] = Float.random(in: -1...1, using: &g) }
+        return p
+    }
+
+    private func pad(_ value: some CustomStringConvertible, _ width: Int) -> String {
+        let s = value.description
+        return String(repeating: " ", count: Swift.max(0, width - s.count)) + s
+    }
+}

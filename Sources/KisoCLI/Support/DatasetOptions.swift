@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import KisoData
+
+/// `--dataset` and `--data`: which data set to read and where to look for it first.
+public struct DatasetOptions: ParsableArguments {
+    /// The data set; commands choose a default when it is not given.
+    @Option(help: "The data set: mnist or fashion-mnist.")
+    public var dataset: DatasetChoice?
+
+    /// A folder searched first (as `DIR/<name>/` and `DIR/`).
+    @Option(help: ArgumentHelp(
+        "Folder holding the IDX files; else KISO_DATA, the user cache, the system package, then a download.",
+        valueName: "dir"))
+    public var data: String?
+
+    /// No data set and no folder chosen.
+    public init() {}
+
+    /// The data set named by `choice` in KisoData's terms.
+    static func name(_ choice: DatasetChoice) -> DatasetName {
+        switch choice {
+        case .mnist: return .mnist
+        case .fashionMNIST: return .fashionMNIST
+        }
+    }
+
+    /// A locator that searches `--data` first and downloads with a progress bar on `console`
+    /// (no downloading when `allowDownload` is false).
+    public func locator(console: Console, allowDownload: Bool = true) -> DatasetLocator {
+        let directory = data.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        guard allowDownload else { return DatasetLocator(dataDirectory: directory, downloader: nil) }
+        let bars = DownloadBars(console: console)
+        return DatasetLocator(dataDirectory: directory, downloader: Downloader(progress: { bars.report($0) }))
+    }
+
+    /// The data set to use: `--dataset` when given; otherwise MNIST when its `split` files are
+    /// on this machine, else Fashion-MNIST when those are, else MNIST (to be downloaded).
+    public func resolved(for split: DatasetSplit, console: Console) -> DatasetName {
+        if let dataset { return Self.name(dataset) }
+        let local = locator(console: console, allowDownload: false)
+        func present(_ name: DatasetName) -> Bool {
+            let files = name.files(for: split)
+            return (try? local.locate(files.images, of: name)) != nil && (try? local.locate(files.labels, of: name)) != nil
+        }
+        if present(.mnist) { return .mnist }
+        if present(.fashionMNIST) {
+            console.info("MNIST's \(split.rawValue) set is not on this machine; using Fashion-MNIST, found locally (--dataset mnist downloads MNIST).")
+            return .fashionMNIST
+        }
+        return .mnist
+    }
+
+    /// Loads `split` of `dataset` (images `[N, 784]` when `flatten`, else `[N, 1, 28, 28]`;
+    /// pixels in 0…1; labels as class indices), keeping the first `limit` examples when given.
+    /// - Throws: ``KisoError`` with the data set's one-line explanation of what is missing.
+    public func load(_ dataset: DatasetName, split: DatasetSplit, flatten: Bool, limit: Int? = nil,
+                     console: Console) throws -> LabeledImages {
+        do {
+            var set = try MNIST.load(dataset, split: split, flatten: flatten, locator: locator(console: console))
+            if let limit, limit < set.count {
+                set.images = set.images[0..<limit]
+                set.labels = set.labels[0..<limit]
+            }
+            return set
+        } catch {
+            throw KisoError(oneLine(error))
+        }
+    }
+}
+
+/// A data-set error as one line: `notFound`'s list of places becomes a `;`-separated list.
+func oneLine(_ error: DatasetError) -> String {
+    if case let .notFound(dataset, file, searched, downloads, fix) = error {
+        var text = "\(dataset) file \(file) was not found (looked in \(searched.joined(separator: "; "))"
+        text += downloads.isEmpty ? "; downloading was not tried)" : "; download failed: \(downloads.joined(separator: "; ")))"
+        return text + ". To fix: " + fix
+    }
+    return error.description.split(separator: "\n").joined(separator: " ")
+}
+
+/// One progress bar per downloaded file.
+final class DownloadBars: @unchecked Sendable {
+    private let console: Console
+    private let lock = NSLock()
+    private var current: (file: String, bar: ProgressBar)?
+
+    init(console: Console) { self.console = console }
+
+    func report(_ progress: DownloadProgress) {
+        let bar: ProgressBar = lock.withLock {
+            if let current, current.file == progress.file { return current.bar }
+            current?.bar.finish()
+            let bar = ProgressBar(console: console, label: "downloading \(progress.file)",
+                                  total: max(progress.total ?? 1, 1), countsBytes: true)
+            current = (progress.file, bar)
+            return bar
+        }
+        bar.update(progress.received)
+        if let total = progress.total, progress.received >= total { bar.finish() }
+    }
+}

@@ -1,0 +1,209 @@
+import CKisoKernels
+import Foundation
+import Kiso
+import Testing
+
+/// A deterministic matrix of uniform values in −1…1 (a small LCG, so failures reproduce).
+private func matrix(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed &* 6364136223846793005 &+ 1442695040888963407
+    return (0..<count).map { _ in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+    }
+}
+
+/// One sgemm problem with its stored operands (row-major, with leading dimensions that may
+/// exceed the logical widths), checked against a double-precision triple loop.
+private struct GemmCase {
+    let m, k, n: Int
+    var transposeA = false, transposeB = false
+    var alpha: Float = 1, beta: Float = 0
+    var pad = 0   // extra elements per stored row
+
+    func check(sourceLocation: SourceLocation = #_sourceLocation) {
+        let (rowsA, colsA) = transposeA ? (k, m) : (m, k)
+        let (rowsB, colsB) = transposeB ? (n, k) : (k, n)
+        let lda = colsA + pad, ldb = colsB + pad, ldc = n + pad
+        let a = matrix(rowsA * lda, seed: 1), b = matrix(rowsB * ldb, seed: 2)
+        // beta == 0 must not read C: start from NaN so that any read would show.
+        let c0 = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : matrix(m * ldc, seed: 3)
+        var c = c0
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+            Kernels.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                          a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                          beta: beta, c: pc.baseAddress!, ldc: ldc)
+        } } }
+        var worst = 0.0
+        for i in 0..<m {
+            for j in 0..<n {
+                var exact = 0.0, magnitude = 0.0
+                for p in 0..<k {
+                    let x = Double(transposeA ? a[p * lda + i] : a[i * lda + p])
+                    let y = Double(transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                    exact += x * y
+                    magnitude += Swift.abs(x * y)
+                }
+                let old = beta == 0 ? 0 : Double(c0[i * ldc + j])
+                exact = Double(alpha) * exact + Double(beta) * old
+                // Float32 summation of k products (each accumulator adds at most k terms, then
+                // alpha, beta·C and the block partial sums are combined) errs by at most
+                // (k + 4)·u·Σ|terms| with u = 2⁻²⁴; Float.ulpOfOne = 2u doubles that bound.
+                let tolerance = Double(Float.ulpOfOne) * Double(k + 4)
+                    * (Double(Swift.abs(alpha)) * magnitude + Double(Swift.abs(beta)) * Swift.abs(old)) + 1e-30
+                let error = Swift.abs(Double(c[i * ldc + j]) - exact)
+                worst = Swift.max(worst, error / tolerance)
+            }
+        }
+        #expect(worst <= 1, "m=\(m) k=\(k) n=\(n) tA=\(transposeA) tB=\(transposeB) α=\(alpha) β=\(beta) pad=\(pad): error \(worst)× tolerance", sourceLocation: sourceLocation)
+        // The padding between rows of C is never written.
+        for i in 0..<m { for j in n..<ldc { #expect(c[i * ldc + j].bitPattern == c0[i * ldc + j].bitPattern, sourceLocation: sourceLocation) } }
+    }
+}
+
+/// Shapes around every tile and block edge: single elements, odd sizes smaller than one
+/// register tile, sizes just past the k-depth block (256) and the row block (≤ 192).
+private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17), (2, 300, 3), (200, 9, 70), (13, 1, 40)]
+
+@Suite(.serialized) struct KernelTests {
+    @Test func sgemmMatchesDoubleLoopForOddShapes() {
+        for (m, k, n) in oddShapes { GemmCase(m: m, k: k, n: n).check() }
+    }
+
+    @Test func sgemmAllTranspositionsWithAlphaBetaAndPadding() {
+        for (m, k, n) in [(7, 13, 5), (33, 65, 17)] {
+            for tA in [false, true] {
+                for tB in [false, true] {
+                    GemmCase(m: m, k: k, n: n, transposeA: tA, transposeB: tB).check()
+                    GemmCase(m: m, k: k, n: n, transposeA: tA, transposeB: tB, alpha: 0.5, beta: 1, pad: 3).check()
+                    GemmCase(m: m, k: k, n: n, transposeA: tA, transposeB: tB, alpha: -2, beta: -0.75, pad: 1).check()
+                }
+            }
+        }
+    }
+
+    @Test func sgemmAccumulatesWithBetaOne() {
+        // beta = 1 is the gradient accumulation `dW += xᵀ·dy`; depth 600 spans three k blocks.
+        GemmCase(m: 50, k: 600, n: 19, transposeA: true, beta: 1).check()
+        GemmCase(m: 3, k: 5, n: 4200, beta: 1).check()   // wider than one column block (4096)
+    }
+
+    @Test func sgemmZeroDepthScalesC() {
+        var c: [Float] = [1, 2, 3, 4]
+        let a: [Float] = [0], b: [Float] = [0]
+        Kernels.sgemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 0, a: a, lda: 1, b: b, ldb: 2, beta: 0.5, c: &c, ldc: 2)
+        #expect(c == [0.5, 1, 1.5, 2])
+    }
+
+    @Test func largeProductsUseThreadsAndStayExact() {
+        #expect(Kernels.sgemmThreadCount(m: 300, n: 257, k: 200) == Swift.min(Kernels.maxThreads, 2) || Kernels.maxThreads > 2)
+        #expect(Kernels.sgemmThreadCount(m: 100, n: 10, k: 50) == 1)
+        GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows
+        GemmCase(m: 40, k: 700, n: 300, transposeB: true, beta: 1).check() // split by columns
+    }
+
+    @Test func everySupportedPathIsCorrect() {
+        let start = Kernels.dispatchPath
+        defer { Kernels.forcePath(start) }
+        #expect(Kernels.supportedPaths.contains(.portable))
+        #expect(start == Kernels.bestPath)
+        for path in KernelPath.allCases {
+            #expect(Kernels.forcePath(path) == path.isSupported, "\(path)")
+            guard path.isSupported else { continue }
+            #expect(Kernels.dispatchPath == path)
+            for (m, k, n) in oddShapes { GemmCase(m: m, k: k, n: n).check() }
+            GemmCase(m: 33, k: 65, n: 17, transposeA: true, transposeB: true, alpha: 0.5, beta: 1, pad: 2).check()
+            GemmCase(m: 150, k: 300, n: 100).check()
+            checkExpAndSigmoid()
+            checkElementwise()
+        }
+    }
+
+    @Test func expAndSigmoidMatchFoundation() {
+        checkExpAndSigmoid()
+    }
+
+    @Test func elementwiseKernelsMatchScalarLoops() {
+        checkElementwise()
+    }
+
+    @Test func flushToZeroIsScopedAndUsedByKernels() {
+        let tiny: [Float] = [Float.leastNormalMagnitude / 100, -Float.leastNormalMagnitude / 4, .leastNonzeroMagnitude, 2]
+        var out = [Float](repeating: -1, count: 4)
+        let one = [Float](repeating: 1, count: 4), zero = [Float](repeating: 0, count: 4)
+        let before = Kernels.isFlushToZeroActive
+        // Without flush-to-zero the hardware keeps subnormals…
+        kiso_ftz_restore(kiso_ftz_enter() & ~0x8040)
+        kiso_muladd(tiny, one, zero, &out, 4)
+        #expect(out == tiny)
+        // …with it, they read and write as zero, and the previous mode comes back afterwards.
+        Kernels.withFlushToZero {
+            #expect(Kernels.isFlushToZeroActive)
+            kiso_muladd(tiny, one, zero, &out, 4)
+        }
+        #expect(out == [0, 0, 0, 2])
+        #expect(!Kernels.isFlushToZeroActive)
+        // sgemm turns it on inside: a subnormal A gives an exact zero product.
+        var c: [Float] = [7]
+        Kernels.sgemm(transposeA: false, transposeB: false, m: 1, n: 1, k: 3, a: tiny, lda: 3, b: one, ldb: 1, c: &c, ldc: 1)
+        #expect(c == [0])
+        #expect(!Kernels.isFlushToZeroActive)
+        if before { _ = kiso_ftz_enter() }
+    }
+}
+
+/// Checks Kernels.exp and Kernels.sigmoid on the current path over −110…100 (every 1/64),
+/// the saturation edges, ±0, subnormals, ±inf and NaN.
+private func checkExpAndSigmoid(sourceLocation: SourceLocation = #_sourceLocation) {
+    var x = stride(from: Float(-110), through: 100, by: 1.0 / 64).map { $0 }
+    x += [0, -0.0, Float.leastNormalMagnitude / 100, -Float.leastNormalMagnitude / 100, Float.leastNonzeroMagnitude, 88.72, 88.73, -87.33, -87.34, -103.9, -104,
+          100, -100, .infinity, -.infinity, .nan, 1e-7, -1e-7]
+    var y = [Float](repeating: 0, count: x.count), s = y
+    Kernels.exp(x, &y, count: x.count)
+    Kernels.sigmoid(x, &s, count: x.count)
+    var worstExp = 0.0, worstSigmoid = 0.0
+    for i in x.indices {
+        let exact = Foundation.exp(Double(x[i]))
+        let sigmoid = 1 / (1 + Foundation.exp(-Double(x[i])))
+        if x[i].isNaN {
+            #expect(y[i].isNaN && s[i].isNaN, sourceLocation: sourceLocation)
+            continue
+        }
+        // Results below Float.leastNormalMagnitude may be flushed to zero (the kernels run
+        // with flush-to-zero on), so those are compared absolutely at that scale; the rest
+        // relatively: the polynomial is accurate to ~1 ulp, plus one rounding each for the
+        // argument reduction and the scaling, so 4 ulp (4 · 2⁻²³ relative) bounds the error.
+        let bound = 4 * Double(Float.ulpOfOne)
+        func error(_ got: Float, _ want: Double) -> Double {
+            if want > Double(Float.greatestFiniteMagnitude) { return got == .infinity ? 0 : .infinity }
+            if want < Double(Float.leastNormalMagnitude) { return Swift.abs(Double(got) - want) / Double(Float.leastNormalMagnitude) }
+            return Swift.abs(Double(got) - want) / want / bound
+        }
+        worstExp = Swift.max(worstExp, error(y[i], exact))
+        worstSigmoid = Swift.max(worstSigmoid, error(s[i], sigmoid))
+        #expect(y[i] >= 0 && s[i] >= 0 && s[i] <= 1, "x = \(x[i])", sourceLocation: sourceLocation)
+    }
+    #expect(worstExp <= 1, "exp: worst error \(worstExp)× tolerance on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+    #expect(worstSigmoid <= 1, "sigmoid: worst error \(worstSigmoid)× tolerance on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+    #expect(y[x.firstIndex(of: 100)!] == .infinity, sourceLocation: sourceLocation)
+    #expect(y[x.firstIndex(of: -.infinity)!] == 0 && s[x.firstIndex(of: .infinity)!] == 1, sourceLocation: sourceLocation)
+}
+
+/// Checks relu (maximum with a scalar), a·b + c and the bias-row add against scalar loops
+/// (exact: each is one rounding, or a fused multiply-add that rounds once).
+private func checkElementwise(sourceLocation: SourceLocation = #_sourceLocation) {
+    let n = 1037
+    let a = matrix(n, seed: 4), b = matrix(n, seed: 5), c = matrix(n, seed: 6)
+    var y = [Float](repeating: 0, count: n)
+    Kernels.relu(a, &y, count: n)
+    #expect(y == a.map { Swift.max($0, 0) }, sourceLocation: sourceLocation)
+    var withNaN = a
+    withNaN[3] = .nan
+    Kernels.relu(withNaN, &y, count: n)
+    #expect(y[3].isNaN, sourceLocation: sourceLocation)
+    Kernels.multiplyAdd(a, b, c, &y, count: n)
+    // Fused on paths with FMA, separately rounded on the portable path: either is exact.
+    for i in 0..<n { #expect(y[i] == c[i].addingProduct(a[i], b[i]) || y[i] == a[i] * b[i] + c[i], sourceLocation: sourceLocation) }
+    let rows = 17, columns = 61
+    Kernels.addRow(a, row: b, &y, rows: rows, columns: columns)
+    for r in 0..<rows { for j in 0..<columns { #expect(y[r * columns + j] == a[r * columns + j] + b[j], sourceLocation: sourceLocation) } }
+}
