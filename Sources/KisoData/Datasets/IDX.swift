@@ -93,7 +93,7 @@ public struct IDX: Sendable {
         }
         guard !isDirectory.boolValue else { throw IDXError(.isDirectory, path: url.path) }
         do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
+            return try Data(contentsOf: url)
         } catch {
             throw IDXError(.unreadable(error.localizedDescription), path: url.path)
         }
