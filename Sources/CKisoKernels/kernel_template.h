@@ -42,14 +42,17 @@ static void KISO_NAME(pack_a)(int transA, long mc, long kc, const float *a, long
                 for (; r < rows; r++) dst[p * KISO_MR + r] = src[r];
                 for (; r < KISO_MR; r++) dst[p * KISO_MR + r] = 0;
             }
+        } else if (rows == KISO_MR) {   // A stored m×k: read MR rows side by side, write contiguously
+            const float *src[KISO_MR];
+            for (int r = 0; r < KISO_MR; r++) src[r] = a + (i + r) * lda;
+            for (long p = 0; p < kc; p++)
+                for (int r = 0; r < KISO_MR; r++) dst[p * KISO_MR + r] = src[r][p];
         } else {
-            long r = 0;
-            for (; r < rows; r++) {
-                const float *src = a + (i + r) * lda;
-                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = src[p];
+            for (long p = 0; p < kc; p++) {
+                long r = 0;
+                for (; r < rows; r++) dst[p * KISO_MR + r] = a[(i + r) * lda + p];
+                for (; r < KISO_MR; r++) dst[p * KISO_MR + r] = 0;
             }
-            for (; r < KISO_MR; r++)
-                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = 0;
         }
         dst += KISO_MR * kc;
     }
@@ -88,30 +91,48 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 
 // MARK: - Micro-kernel
 
+// A path may define KISO_STORE_PART(ptr, v, count) and KISO_LOAD_PART(ptr, count) to move the
+// first `count` (< KISO_VL) lanes with masked instructions; otherwise a small buffer does it.
+#ifndef KISO_STORE_PART
+#define KISO_STORE_PART(ptr, v, count) do {                                        \
+        float part_[KISO_VL] __attribute__((aligned(64)));                          \
+        *(vf *)part_ = (v);                                                         \
+        for (long j_ = 0; j_ < (count); j_++) (ptr)[j_] = part_[j_];                \
+    } while (0)
+#define KISO_LOAD_PART(ptr, count) ({                                               \
+        float part_[KISO_VL] __attribute__((aligned(64))) = {0};                    \
+        for (long j_ = 0; j_ < (count); j_++) part_[j_] = (ptr)[j_];                \
+        *(vf *)part_;                                                               \
+    })
+#endif
+
 /// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where Ã is a packed KISO_MR×kc
-/// micro-panel and B̃ a packed kc×KISO_NR micro-panel. beta == 0 never reads C.
-static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const float *restrict b,
-                                    float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+/// micro-panel and B̃ a packed kc×KISO_NR micro-panel of which the first `nvu` vectors are
+/// used (nr ≤ nvu·VL; narrower tiles skip the zero columns). beta == 0 never reads C.
+static inline __attribute__((always_inline))
+void KISO_NAME(tile)(const int nvu, long kc, const float *restrict a, const float *restrict b,
+                     float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
     vf acc[KISO_MR][KISO_NV];
     for (int r = 0; r < KISO_MR; r++)
-        for (int v = 0; v < KISO_NV; v++) acc[r][v] = (vf){0};
+        for (int v = 0; v < nvu; v++) acc[r][v] = (vf){0};
+    for (int r = 0; r < mr; r++) __builtin_prefetch(c + r * ldc, 1);
     for (long p = 0; p < kc; p++) {
         vf bv[KISO_NV];
-        for (int v = 0; v < KISO_NV; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
+        for (int v = 0; v < nvu; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
         for (int r = 0; r < KISO_MR; r++) {
             vf av = SPLAT(a[r]);
-            for (int v = 0; v < KISO_NV; v++) acc[r][v] += av * bv[v];
+            for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
         }
         a += KISO_MR;
         b += KISO_NR;
     }
     if (alpha != 1)
         for (int r = 0; r < KISO_MR; r++)
-            for (int v = 0; v < KISO_NV; v++) acc[r][v] *= alpha;
-    if (mr == KISO_MR && nr == KISO_NR) {
+            for (int v = 0; v < nvu; v++) acc[r][v] *= alpha;
+    if (mr == KISO_MR && nr == nvu * KISO_VL) {
         for (int r = 0; r < KISO_MR; r++) {
             float *row = c + r * ldc;
-            for (int v = 0; v < KISO_NV; v++) {
+            for (int v = 0; v < nvu; v++) {
                 vfu *dst = (vfu *)(row + v * KISO_VL);
                 if (beta == 0) *dst = acc[r][v];
                 else if (beta == 1) *dst = *dst + acc[r][v];
@@ -120,13 +141,33 @@ static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const floa
         }
         return;
     }
-    float tile[KISO_MR][KISO_NR] __attribute__((aligned(64)));
-    for (int r = 0; r < KISO_MR; r++)
-        for (int v = 0; v < KISO_NV; v++) *(vf *)&tile[r][v * KISO_VL] = acc[r][v];
-    for (long r = 0; r < mr; r++) {
+    for (int r = 0; r < KISO_MR; r++) {
+        if (r >= mr) break;
         float *row = c + r * ldc;
-        if (beta == 0) for (long j = 0; j < nr; j++) row[j] = tile[r][j];
-        else for (long j = 0; j < nr; j++) row[j] = beta * row[j] + tile[r][j];
+        for (int v = 0; v < nvu; v++) {
+            long cols = nr - v * KISO_VL;
+            if (cols >= KISO_VL) {
+                vfu *dst = (vfu *)(row + v * KISO_VL);
+                *dst = beta == 0 ? acc[r][v] : beta * *dst + acc[r][v];
+            } else if (cols > 0) {
+                vf old = beta == 0 ? (vf){0} : KISO_LOAD_PART(row + v * KISO_VL, cols);
+                KISO_STORE_PART(row + v * KISO_VL, beta * old + acc[r][v], cols);
+            }
+        }
+    }
+}
+
+static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const float *restrict b,
+                                    float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+    switch ((nr + KISO_VL - 1) / KISO_VL) {
+    case 1: KISO_NAME(tile)(1, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+#if KISO_NV >= 2
+    case 2: KISO_NAME(tile)(2, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+#endif
+#if KISO_NV >= 3
+    case 3: KISO_NAME(tile)(3, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+#endif
+    default: KISO_NAME(tile)(KISO_NV, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
     }
 }
 
