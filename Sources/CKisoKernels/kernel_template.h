@@ -9,7 +9,6 @@
 // here is compiled for that instruction set. Nothing in this file is path-specific, so the
 // AVX-512 and NEON instances run exactly the code the AVX2 and portable instances test.
 #include "internal.h"
-#include <string.h>
 
 #define KISO_NR (KISO_NV * KISO_VL)
 #define KISO_CAT2(a, b) a##_##b
@@ -248,9 +247,9 @@ static void KISO_NAME(exp)(const float *x, float *y, long count) {
     for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(exp_vec)(*(const vfu *)(x + i));
     if (i < count) {                         // the last partial vector, through a zeroed buffer
         float tmp[KISO_VL] = {0};
-        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
         *(vfu *)tmp = KISO_NAME(exp_vec)(*(vfu *)tmp);
-        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
     }
 }
 
@@ -263,9 +262,9 @@ static void KISO_NAME(sigmoid)(const float *x, float *y, long count) {
     for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(sigmoid_vec)(*(const vfu *)(x + i));
     if (i < count) {                         // the last partial vector, through a zeroed buffer
         float tmp[KISO_VL] = {0};
-        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
         *(vfu *)tmp = KISO_NAME(sigmoid_vec)(*(vfu *)tmp);
-        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
     }
 }
 

@@ -126,6 +126,15 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         checkElementwise()
     }
 
+    @Test func tensorBiasRowAndReluGoThroughKernels() {
+        let x = Tensor(shape: [4, 2, 9], scalars: matrix(72, seed: 7)), bias = Tensor(matrix(9, seed: 8))
+        let expected = (0..<72).map { x.scalars[$0] + bias.scalars[$0 % 9] }
+        #expect((x + bias).scalars == expected && (x + bias).shape == [4, 2, 9])
+        #expect((bias + x).scalars == expected)
+        #expect((x.reshaped(8, 9) + bias.reshaped(1, 9)).scalars == expected)
+        #expect(maximum(x, 0).scalars == x.scalars.map { Swift.max($0, 0) })
+    }
+
     @Test func flushToZeroIsScopedAndUsedByKernels() {
         let tiny: [Float] = [Float.leastNormalMagnitude / 100, -Float.leastNormalMagnitude / 4, .leastNonzeroMagnitude, 2]
         var out = [Float](repeating: -1, count: 4)
