@@ -11,6 +11,9 @@
 #include "internal.h"
 
 #define KISO_NR (KISO_NV * KISO_VL)
+#ifndef KISO_DIRECT_A_MAX_N
+#define KISO_DIRECT_A_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
+#endif
 #define KISO_CAT2(a, b) a##_##b
 #define KISO_CAT(a, b) KISO_CAT2(a, b)
 #define KISO_NAME(base) KISO_CAT(base, KISO_SUFFIX)
@@ -28,6 +31,22 @@ static inline vf KISO_NAME(splat)(float x) {
 #define SPLAT(x) KISO_NAME(splat)(x)
 
 // MARK: - Packing
+
+// A path may define KISO_STORE_PART(ptr, v, count) and KISO_LOAD_PART(ptr, count) to move the
+// first `count` (< KISO_VL) lanes with masked instructions; otherwise a small buffer does it.
+#ifndef KISO_STORE_PART
+#define KISO_STORE_PART(ptr, v, count) do {                                        \
+        float part_[KISO_VL] __attribute__((aligned(64)));                          \
+        *(vf *)part_ = (v);                                                         \
+        for (long j_ = 0; j_ < (count); j_++) (ptr)[j_] = part_[j_];                \
+    } while (0)
+#define KISO_LOAD_PART(ptr, count) ({                                               \
+        float part_[KISO_VL] __attribute__((aligned(64))) = {0};                    \
+        for (long j_ = 0; j_ < (count); j_++) part_[j_] = (ptr)[j_];                \
+        *(vf *)part_;                                                               \
+    })
+#endif
+
 
 /// Packs rows [0, mc) × depth [0, kc) of op(A) into micro-panels of KISO_MR rows: panel i holds
 /// op(A)[i·MR + r][p] at dst[i·MR·kc + p·MR + r]; rows past mc are zero.
@@ -71,9 +90,12 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
         } else if (!transB) {
             for (long p = 0; p < kc; p++) {
                 const float *src = b + p * ldb + j;
-                long c = 0;
-                for (; c < cols; c++) dst[p * KISO_NR + c] = src[c];
-                for (; c < KISO_NR; c++) dst[p * KISO_NR + c] = 0;
+                for (int v = 0; v < KISO_NV; v++) {
+                    long part = cols - v * KISO_VL;
+                    vf x = part >= KISO_VL ? *(const vfu *)(src + v * KISO_VL)
+                         : part > 0 ? KISO_LOAD_PART(src + v * KISO_VL, part) : (vf){0};
+                    *(vf *)(dst + p * KISO_NR + v * KISO_VL) = x;
+                }
             }
         } else {        // B stored n×k: column c of op(B) is row j+c of storage
             long c = 0;
@@ -90,27 +112,15 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 
 // MARK: - Micro-kernel
 
-// A path may define KISO_STORE_PART(ptr, v, count) and KISO_LOAD_PART(ptr, count) to move the
-// first `count` (< KISO_VL) lanes with masked instructions; otherwise a small buffer does it.
-#ifndef KISO_STORE_PART
-#define KISO_STORE_PART(ptr, v, count) do {                                        \
-        float part_[KISO_VL] __attribute__((aligned(64)));                          \
-        *(vf *)part_ = (v);                                                         \
-        for (long j_ = 0; j_ < (count); j_++) (ptr)[j_] = part_[j_];                \
-    } while (0)
-#define KISO_LOAD_PART(ptr, count) ({                                               \
-        float part_[KISO_VL] __attribute__((aligned(64))) = {0};                    \
-        for (long j_ = 0; j_ < (count); j_++) part_[j_] = (ptr)[j_];                \
-        *(vf *)part_;                                                               \
-    })
-#endif
-
-/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where Ã is a packed KISO_MR×kc
-/// micro-panel and B̃ a packed kc×KISO_NR micro-panel of which the first `nvu` vectors are
-/// used (nr ≤ nvu·VL; narrower tiles skip the zero columns). beta == 0 never reads C.
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where B̃ is a packed kc×KISO_NR
+/// micro-panel of which the first `nvu` vectors are used (nr ≤ nvu·VL; narrower tiles skip
+/// the zero columns), and Ã is KISO_MR rows of depth kc: a packed micro-panel when `packed`,
+/// else read in place from a row-major A with leading dimension `lda` (then mr == KISO_MR).
+/// beta == 0 never reads C.
 static inline __attribute__((always_inline))
-void KISO_NAME(tile)(const int nvu, long kc, const float *restrict a, const float *restrict b,
-                     float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+void KISO_NAME(tile)(const int nvu, const int packed, long kc, const float *restrict a, long lda,
+                     const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
+                     long mr, long nr) {
     vf acc[KISO_MR][KISO_NV];
     for (int r = 0; r < KISO_MR; r++)
         for (int v = 0; v < nvu; v++) acc[r][v] = (vf){0};
@@ -119,10 +129,10 @@ void KISO_NAME(tile)(const int nvu, long kc, const float *restrict a, const floa
         vf bv[KISO_NV];
         for (int v = 0; v < nvu; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
         for (int r = 0; r < KISO_MR; r++) {
-            vf av = SPLAT(a[r]);
+            vf av = SPLAT(packed ? a[r] : a[r * lda]);
             for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
         }
-        a += KISO_MR;
+        a += packed ? KISO_MR : 1;
         b += KISO_NR;
     }
     if (alpha != 1)
@@ -156,18 +166,25 @@ void KISO_NAME(tile)(const int nvu, long kc, const float *restrict a, const floa
     }
 }
 
-static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const float *restrict b,
+/// One register tile with a packed Ã (`lda` == 0) or with Ã read in place (`lda` > 0).
+static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, long lda, const float *restrict b,
                                     float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
-    switch ((nr + KISO_VL - 1) / KISO_VL) {
-    case 1: KISO_NAME(tile)(1, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+    long nvu = (nr + KISO_VL - 1) / KISO_VL;
+#define KISO_TILE(n) do {                                                                       \
+        if (lda) KISO_NAME(tile)(n, 0, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);              \
+        else KISO_NAME(tile)(n, 1, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
+    } while (0)
+    switch (nvu) {
+    case 1: KISO_TILE(1); break;
 #if KISO_NV >= 2
-    case 2: KISO_NAME(tile)(2, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+    case 2: KISO_TILE(2); break;
 #endif
 #if KISO_NV >= 3
-    case 3: KISO_NAME(tile)(3, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+    case 3: KISO_TILE(3); break;
 #endif
-    default: KISO_NAME(tile)(KISO_NV, kc, a, b, c, ldc, alpha, beta, mr, nr); break;
+    default: KISO_TILE(KISO_NV); break;
     }
+#undef KISO_TILE
 }
 
 // MARK: - Driver
@@ -182,6 +199,7 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
     long mcMax = (m + mBlocks - 1) / mBlocks;
     mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
     long ncMax = n < KISO_NC ? n : KISO_NC;
+    int direct = !transA && n <= KISO_DIRECT_A_MAX_N;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
     float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
@@ -194,14 +212,21 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
                 const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
-                KISO_NAME(pack_a)(transA, mc, kc, aBlock, lda, bufA);
+                // A row-major A is read in place when few column panels would reuse a packed
+                // copy; only its last, partial row panel is packed (zero rows past mc).
+                long mcFull = direct ? mc / KISO_MR * KISO_MR : 0;
+                KISO_NAME(pack_a)(transA, mc - mcFull, kc,
+                                  transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
                 for (long jr = 0; jr < nc; jr += KISO_NR) {
                     long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
                     const float *panelB = bufB + jr * kc;
                     for (long ir = 0; ir < mc; ir += KISO_MR) {
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
-                        KISO_NAME(micro_kernel)(kc, bufA + ir * kc, panelB,
-                                                c + (ic + ir) * ldc + jc + jr, ldc, alpha, betaNow, mr, nr);
+                        float *cTile = c + (ic + ir) * ldc + jc + jr;
+                        if (ir < mcFull)
+                            KISO_NAME(micro_kernel)(kc, aBlock + ir * lda, lda, panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                        else
+                            KISO_NAME(micro_kernel)(kc, bufA + (ir - mcFull) * kc, 0, panelB, cTile, ldc, alpha, betaNow, mr, nr);
                     }
                 }
             }

@@ -4,8 +4,12 @@
 #define KISO_VL 8
 #define KISO_MR 6
 #define KISO_NV 2
+#ifndef KISO_KC
 #define KISO_KC 256
+#endif
+#ifndef KISO_MC
 #define KISO_MC 144
+#endif
 #define KISO_NC 4096
 #include <immintrin.h>
 #define KISO_LANE_MASK(count) _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))

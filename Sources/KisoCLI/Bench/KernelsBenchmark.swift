@@ -35,6 +35,7 @@ public struct KernelsBenchmark: ParsableCommand {
     struct ElementwiseRow: Codable { let op: String; let elements, threads: Int; let gbps: Double }
     struct Report: Codable {
         let path: String
+        let gemmBackend: String
         let bestPath: String
         let supportedPaths: [String]
         let maxThreads: Int
@@ -53,7 +54,7 @@ public struct KernelsBenchmark: ParsableCommand {
         defer { Kernels.maxThreads = savedThreads }
         let threadCounts = savedThreads >= 2 ? [1, 2] : [1]
         if !json {
-            print("dispatch path: \(Kernels.dispatchPath.rawValue) (best: \(Kernels.bestPath.rawValue); supported: \(Kernels.supportedPaths.map(\.rawValue).joined(separator: ", ")))")
+            print("gemm backend: \(Kernels.gemmBackend.rawValue); dispatch path: \(Kernels.dispatchPath.rawValue) (best: \(Kernels.bestPath.rawValue); supported: \(Kernels.supportedPaths.map(\.rawValue).joined(separator: ", ")))")
             print("sgemm, float32, best of \(repeats):")
             print("      M      K      N  threads    GFLOPS")
         }
@@ -80,7 +81,7 @@ public struct KernelsBenchmark: ParsableCommand {
         let overhead = Self.parallelForOverhead(threads: savedThreads, repeats: repeats)
         if !json { print(String(format: "parallelFor over %d threads: %.1f µs more than one 50 µs chunk", savedThreads, overhead)) }
         if json {
-            let report = Report(path: Kernels.dispatchPath.rawValue, bestPath: Kernels.bestPath.rawValue,
+            let report = Report(path: Kernels.dispatchPath.rawValue, gemmBackend: Kernels.gemmBackend.rawValue, bestPath: Kernels.bestPath.rawValue,
                                 supportedPaths: Kernels.supportedPaths.map(\.rawValue), maxThreads: savedThreads,
                                 sgemm: gemmRows, elementwise: elementRows, parallelForMicroseconds: overhead)
             let encoder = JSONEncoder()
