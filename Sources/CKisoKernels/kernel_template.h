@@ -11,8 +11,8 @@
 #include "internal.h"
 
 #define KISO_NR (KISO_NV * KISO_VL)
-#ifndef KISO_DIRECT_A_MAX_N
-#define KISO_DIRECT_A_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
+#ifndef KISO_DIRECT_MAX_N
+#define KISO_DIRECT_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
 #endif
 #define KISO_CAT2(a, b) a##_##b
 #define KISO_CAT(a, b) KISO_CAT2(a, b)
@@ -53,7 +53,9 @@ static inline vf KISO_NAME(splat)(float x) {
 static void KISO_NAME(pack_a)(int transA, long mc, long kc, const float *a, long lda, float *restrict dst) {
     for (long i = 0; i < mc; i += KISO_MR) {
         long rows = mc - i < KISO_MR ? mc - i : KISO_MR;
-        if (transA) {   // A stored k×m: row p of storage holds op(A)[.][p] contiguously
+        if (transA && rows == KISO_MR) {   // A stored k×m: row p of storage holds op(A)[.][p]
+            for (long p = 0; p < kc; p++) __builtin_memcpy(dst + p * KISO_MR, a + p * lda + i, KISO_MR * sizeof(float));
+        } else if (transA) {
             for (long p = 0; p < kc; p++) {
                 const float *src = a + p * lda + i;
                 long r = 0;
@@ -114,11 +116,12 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 
 /// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where B̃ is a packed kc×KISO_NR
 /// micro-panel of which the first `nvu` vectors are used (nr ≤ nvu·VL; narrower tiles skip
-/// the zero columns), and Ã is KISO_MR rows of depth kc: a packed micro-panel when `packed`,
-/// else read in place from a row-major A with leading dimension `lda` (then mr == KISO_MR).
-/// beta == 0 never reads C.
+/// the zero columns), and Ã is KISO_MR rows of depth kc, read according to `mode`: 0, a packed
+/// micro-panel; 1, in place from an A stored m×k with leading dimension `lda`; 2, in place
+/// from an A stored k×m (transposed) with leading dimension `lda`. Modes 1 and 2 need
+/// mr == KISO_MR. beta == 0 never reads C.
 static inline __attribute__((always_inline))
-void KISO_NAME(tile)(const int nvu, const int packed, long kc, const float *restrict a, long lda,
+void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restrict a, long lda,
                      const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
                      long mr, long nr) {
     vf acc[KISO_MR][KISO_NV];
@@ -129,10 +132,10 @@ void KISO_NAME(tile)(const int nvu, const int packed, long kc, const float *rest
         vf bv[KISO_NV];
         for (int v = 0; v < nvu; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
         for (int r = 0; r < KISO_MR; r++) {
-            vf av = SPLAT(packed ? a[r] : a[r * lda]);
+            vf av = SPLAT(mode == 1 ? a[r * lda] : a[r]);
             for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
         }
-        a += packed ? KISO_MR : 1;
+        a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;
         b += KISO_NR;
     }
     if (alpha != 1)
@@ -166,13 +169,14 @@ void KISO_NAME(tile)(const int nvu, const int packed, long kc, const float *rest
     }
 }
 
-/// One register tile with a packed Ã (`lda` == 0) or with Ã read in place (`lda` > 0).
-static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, long lda, const float *restrict b,
-                                    float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+/// One register tile (see tile) whose Ã is read in `mode` 0 (packed), 1 or 2 (in place).
+static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, long lda,
+                                    const float *restrict b, float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
     long nvu = (nr + KISO_VL - 1) / KISO_VL;
 #define KISO_TILE(n) do {                                                                       \
-        if (lda) KISO_NAME(tile)(n, 0, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);              \
-        else KISO_NAME(tile)(n, 1, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
+        if (mode == 1) KISO_NAME(tile)(n, 1, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);        \
+        else if (mode == 2) KISO_NAME(tile)(n, 2, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);   \
+        else KISO_NAME(tile)(n, 0, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
     } while (0)
     switch (nvu) {
     case 1: KISO_TILE(1); break;
@@ -199,7 +203,7 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
     long mcMax = (m + mBlocks - 1) / mBlocks;
     mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
     long ncMax = n < KISO_NC ? n : KISO_NC;
-    int direct = !transA && n <= KISO_DIRECT_A_MAX_N;
+    int direct = n <= KISO_DIRECT_MAX_N;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
     float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
@@ -212,8 +216,8 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
                 const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
-                // A row-major A is read in place when few column panels would reuse a packed
-                // copy; only its last, partial row panel is packed (zero rows past mc).
+                // A is read in place when few column panels would reuse a packed copy; only
+                // its last, partial row panel is packed (zero rows past mc).
                 long mcFull = direct ? mc / KISO_MR * KISO_MR : 0;
                 KISO_NAME(pack_a)(transA, mc - mcFull, kc,
                                   transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
@@ -224,9 +228,10 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
                         float *cTile = c + (ic + ir) * ldc + jc + jr;
                         if (ir < mcFull)
-                            KISO_NAME(micro_kernel)(kc, aBlock + ir * lda, lda, panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                            KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
+                                                    panelB, cTile, ldc, alpha, betaNow, mr, nr);
                         else
-                            KISO_NAME(micro_kernel)(kc, bufA + (ir - mcFull) * kc, 0, panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, cTile, ldc, alpha, betaNow, mr, nr);
                     }
                 }
             }
