@@ -85,8 +85,13 @@ struct AxesRenderer {
         drawXAxis(&svg, ticks: xTicks, map: xMap, plot: plot)
         drawYAxis(&svg, ticks: yTicks, map: yMap, plot: plot, labelWidth: yLabelWidth)
         if let title = axes.title {
-            svg.element("text", [("class", "title"), ("x", px(plot.midX)), ("y", px(plot.y - f * 0.6)),
-                                 ("font-size", px(f * 1.2)), ("text-anchor", "middle")], content: title)
+            // Long titles (the search grid's "Best-1 (val acc:0.83) lr:…") shrink to the cell's width.
+            let natural = TextMetrics.width(title, fontSize: f * 1.2)
+            let size = natural > cell.width - f ? max(f * 0.6, f * 1.2 * (cell.width - f) / natural) : f * 1.2
+            let halfWidth = TextMetrics.width(title, fontSize: size) / 2
+            let centre = max(cell.x + halfWidth, min(cell.maxX - halfWidth, plot.midX))
+            svg.element("text", [("class", "title"), ("x", px(centre)), ("y", px(plot.y - f * 0.6)),
+                                 ("font-size", px(size)), ("text-anchor", "middle")], content: title)
         }
         let entries = axes.series.filter { $0.label != nil }
         if !entries.isEmpty && axes.legend != .hidden {
@@ -98,7 +103,7 @@ struct AxesRenderer {
 
     /// Linear x ticks thinned until their labels fit side by side with a gap.
     private func fittingXTicks(lower: Double, upper: Double, width: Double) -> [Tick] {
-        var count = max(2, Int(width / (fontSize * 5)))
+        var count = max(2, Int(width / (fontSize * 4)))
         while true {
             let ticks = Ticks.ticks(lower: min(lower, upper), upper: max(lower, upper), scale: axes.xScale, maxCount: count)
             let labelled = ticks.filter(\.major)
