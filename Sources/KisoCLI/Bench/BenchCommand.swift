@@ -7,6 +7,9 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Measure the speed of Kiso's kernels and networks.",
         subcommands: [
             KernelsBenchmark.self,
+            TwoLayerBenchmark.self,
+            OptimizersBenchmark.self,
+            InitBenchmark.self,
             ConvNetBenchmark.self,
         ]
     )
