@@ -8,6 +8,7 @@ public struct KisoCommand: ParsableCommand {
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
         subcommands: [
             DataCommand.self,
+            ShowCommand.self,
             BenchCommand.self,
         ]
     )

@@ -2,7 +2,9 @@ import Kiso
 
 /// One chart: its series, labels, scales and limits. Build it up with `line`, `scatter`,
 /// `histogram`, `contour` and `arrows`, then place it in a `Figure`. Series without an explicit
-/// colour take the next one of `Color.cycle`, as in matplotlib.
+/// colour take the next one of `Color.cycle`, as in matplotlib. A path overlaid on a contour
+/// (gradient descent, optimizer trajectories) is a `line` with a `marker`; a numerical
+/// derivative's tangent is a second `line`.
 ///
 /// ```swift
 /// var figure = Figure()
@@ -29,6 +31,11 @@ public struct Axes: Sendable {
     public var legend: LegendPlacement = .best
     /// Light grid lines at the major ticks.
     public var grid = false
+    /// Draw the x ticks and their labels (false: as `plt.xticks([])`).
+    public var showsXTicks = true
+    /// Draw the y ticks and their labels (false: as `plt.yticks([])`, e.g. for all but the
+    /// first of a row of histograms).
+    public var showsYTicks = true
 
     var series: [Series] = []
     private var colorIndex = 0

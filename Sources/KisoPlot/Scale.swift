@@ -81,19 +81,29 @@ enum Ticks {
         }
     }
 
-    /// The 1-2-5 step: the smallest of {1, 2, 5} × 10^k that cuts `span` into at most `maxCount` steps.
-    static func niceStep(span: Double, maxCount: Int) -> Double {
-        let raw = span / Double(max(1, maxCount))
-        let magnitude = pow(10, floor(log10(raw)))
-        for m in [1.0, 2.0, 5.0, 10.0] where m * magnitude >= raw * (1 - 1e-9) { return m * magnitude }
-        return 10 * magnitude
+    /// The 1-2-5 step: the smallest of {1, 2, 5} × 10^k whose multiples inside
+    /// `[lower, upper]` make at most `maxCount` intervals.
+    static func niceStep(lower: Double, upper: Double, maxCount: Int) -> Double {
+        let span = upper - lower, intervals = Double(max(1, maxCount))
+        var magnitude = pow(10, floor(log10(span / intervals)) - 1)
+        while true {
+            for m in [1.0, 2.0, 5.0] {
+                let step = m * magnitude
+                let count = (upper / step + 1e-9).rounded(.down) - (lower / step - 1e-9).rounded(.up)
+                if count <= intervals { return step }
+            }
+            magnitude *= 10
+        }
     }
 
     /// Multiples of the 1-2-5 step inside `[lower, upper]`, labelled with just enough decimals.
     static func linear(lower: Double, upper: Double, maxCount: Int) -> [Tick] {
         let span = upper - lower
         guard span > 0, span.isFinite else { return [] }
-        let step = niceStep(span: span, maxCount: maxCount)
+        let step = niceStep(lower: lower, upper: upper, maxCount: maxCount)
+        // Limits beyond what a Double resolves at this step (e.g. 1e20 ± 1e3) get no ticks
+        // rather than an integer overflow.
+        guard max(abs(lower), abs(upper)) / step < 1e15 else { return [] }
         let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
         let first = Int((lower / step - 1e-9).rounded(.up)), last = Int((upper / step + 1e-9).rounded(.down))
         guard first <= last else { return [] }

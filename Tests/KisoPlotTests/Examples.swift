@@ -1,4 +1,6 @@
 import Foundation
+import Kiso
+import KisoData
 import KisoPlot
 
 /// Figures shaped like the book's, shared by the structure tests and the gallery.
@@ -107,6 +109,7 @@ enum Examples {
             let values = (0..<1000).map { _ in 1 / (1 + exp(-(uniform() - 0.5) * 8 / Double(layer + 1))) }
             figure[0, layer].histogram(values, bins: 30, range: 0...1)
             figure[0, layer].title = "\(layer + 1)-layer"
+            figure[0, layer].showsYTicks = layer == 0
         }
         return figure
     }
@@ -118,7 +121,8 @@ enum Examples {
         figure.title = "Batch Normalization vs. normal"
         for k in 0..<16 {
             let epochs = (0..<20).map(Double.init)
-            var axes = Axes(title: "w: \(formatted(pow(10, -4 + Double(k) * 0.25)))")
+            let title = k == 1 ? "Best-2 (val acc:0.83) lr:0.00512, weight decay:1.2e-07" : "w: \(formatted(pow(10, -4 + Double(k) * 0.25)))"
+            var axes = Axes(title: title)
             axes.line(x: epochs, y: epochs.map { 1 - 0.9 * exp(-$0 / Double(k + 2)) }, label: "Batch Normalization")
             axes.line(x: epochs, y: epochs.map { 1 - 0.9 * exp(-$0 / Double(k + 6)) }, label: "Normal(without BatchNorm)",
                       style: .dashed)
@@ -133,5 +137,30 @@ enum Examples {
 
     static func formatted(_ v: Double) -> String {
         String(Double((v * 1e6).rounded()) / 1e6)
+    }
+
+    /// Image grids: 30 synthetic 5 × 5 filters (min-max, gray_r), and MNIST test digits with
+    /// "true/pred" captions when the shared data is present.
+    static func grids() throws -> [(String, ImageGrid)] {
+        var filters = ImageGrid(columns: 10, scale: 6, padding: 3)
+        filters.normalization = .minMax
+        filters.invert = true
+        let values = (0..<(30 * 25)).map { (i: Int) -> Float in
+            let filter = Double(i / 25), column = Double(i % 5)
+            return Float(sin(Double(i) * 0.37) + cos(filter * column))
+        }
+        filters.add(batch: Tensor(shape: [30, 1, 5, 5], scalars: values))
+        var result = [("filters", filters)]
+        let mnist = URL(fileURLWithPath: "/work/shared/data/mnist/t10k-images-idx3-ubyte.gz")
+        if FileManager.default.fileExists(atPath: mnist.path) {
+            let images = try MNIST.readImages(mnist)
+            var digits = ImageGrid(columns: 10, scale: 2, padding: 4, captionScale: 2)
+            digits.invert = true
+            let first = Tensor(shape: [20, 784], scalars: Array(images.scalars[0..<(20 * 784)]))
+            digits.add(batch: first, captions: (0..<20).map { "\($0 % 10)/\(($0 * 3) % 10)" },
+                       captionColor: Color(hex: 0xd62728))
+            result.append(("misclassified", digits))
+        }
+        return result
     }
 }

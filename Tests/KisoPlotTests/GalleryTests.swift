@@ -14,5 +14,8 @@ struct GalleryTests {
         for (name, figure) in Examples.all {
             try figure.write(to: folder.appendingPathComponent(name + ".svg"))
         }
+        for (name, grid) in try Examples.grids() {
+            try grid.write(to: folder.appendingPathComponent(name + ".png"))
+        }
     }
 }

@@ -2,6 +2,7 @@
 #define CKISO_KERNELS_H
 
 #include <stddef.h>
+#include "kiso_conv.h"
 
 #ifdef __cplusplus
 extern "C" {

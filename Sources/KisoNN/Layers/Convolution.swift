@@ -7,13 +7,17 @@ import Kiso
 ///
 /// Input [N, C, H, W] → output [N, FN, OH, OW] with OH = (H + 2P − FH)/S + 1 (likewise OW).
 ///
-/// Each image is unfolded by ``Kernels/im2col(_:_:into:)`` into a column matrix of shape
-/// (C·FH·FW) × (OH·OW) in a buffer reused across calls, and `W · col` (one sgemm) writes the
-/// image's output directly in NCHW order — none of the book's full-size transposes. Images
-/// are split between the threads. The backward pass recomputes each image's columns (cheaper
-/// than keeping N of them) while they are in cache:
+/// Implemented for speed, image by image with the images split between the threads, each
+/// thread with buffers reused across calls, and outputs written directly in NCHW order (none
+/// of the book's full-size transposes):
+/// - stride 1 with pad ≤ FH − 1 (all of the book's networks): ``Kernels/DirectConvolution``,
+///   register-tiled kernels that read the padded image directly, never building im2col columns;
+/// - otherwise: ``Kernels/im2col(_:_:into:)`` into a (C·FH·FW)×(OH·OW) buffer, then one sgemm
+///   `W · col`.
 ///
-///     ∂L/∂W = Σ_n dout_n · col_nᵀ,   ∂L/∂b[f] = Σ_{n,oh,ow} dout[n, f, oh, ow],   ∂L/∂x_n = col2im(Wᵀ · dout_n)
+/// Backward: ∂L/∂W = Σ_n dout_n · col_nᵀ,  ∂L/∂b[f] = Σ_{n,oh,ow} dout[n, f, oh, ow],
+/// ∂L/∂x_n = col2im(Wᵀ · dout_n) — on the direct path the last one is the convolution of the
+/// padded dout with the flipped filters.
 public final class Convolution: Layer {
     /// Filters, shape [FN, C, FH, FW].
     public let W: Parameter
@@ -30,8 +34,9 @@ public final class Convolution: Layer {
 
     private var input: Tensor?
     private var geometry: ConvolutionGeometry?
-    private let columns = Workspace()
-    private let partialGradients = Workspace()
+    private let scratch = Workspace()          // per thread: im2col columns or the direct kernels' buffers
+    private let packedFilters = Workspace()    // W in the direct kernels' tile order
+    private let partialGradients = Workspace() // per thread: ∂W and ∂b of its images
 
     /// A layer with filters `W` [FN, C, FH, FW] and biases `b` [FN].
     /// - Precondition: `W` is 4-d, `b` has shape [FN], `stride` > 0 and `pad` ≥ 0.
@@ -60,30 +65,31 @@ public final class Convolution: Layer {
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let g: ConvolutionGeometry
         do { g = try geometry(forInputShape: x.shape) } catch { fatalError("Convolution.forward: input \(x.shape), filters \(W.value.shape): \(error)") }
-        let (n, fn, k, p) = (x.shape[0], W.value.shape[0], g.patchSize, g.outputPositions)
-        let pointwise = g.isPointwise
-        let threads = Swift.max(1, Swift.min(Kernels.maxThreads, n))
-        if !pointwise { columns.reserve(slots: threads, count: k * p) }
-        let columns = columns
+        let (n, fn) = (x.shape[0], W.value.shape[0])
+        let threads = Self.threads(for: n)
+        let direct = Kernels.DirectConvolution.supports(g)
+        packedFilters.reserve(slots: 1, count: direct ? Kernels.DirectConvolution.packedFiltersSize(filters: fn, g) : 0)
+        if direct {
+            W.value.withUnsafeBufferPointer {
+                Kernels.DirectConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: false, into: packedFilters.buffer(0))
+            }
+            scratch.reserve(slots: threads, count: Kernels.DirectConvolution.scratchSize(filters: fn, g))
+        } else if !g.isPointwise {
+            scratch.reserve(slots: threads, count: g.patchSize * g.outputPositions)
+        }
+        let (scratch, packed, outputSize) = (scratch, packedFilters.buffer(0), fn * g.outputPositions)
         let out = Tensor(shape: [n, fn, g.outputHeight, g.outputWidth], unsafeUninitialized: { out in
             x.withUnsafeBufferPointer { px in
                 W.value.withUnsafeBufferPointer { pw in
                     b.value.withUnsafeBufferPointer { pb in
                         let (px, pw, pb, po) = (px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out.baseAddress!)
-                        Kernels.parallelFor(threads) { slots in
-                            for t in slots {
-                                for i in (t * n / threads)..<((t + 1) * n / threads) {
-                                    let image = px + i * g.imageSize
-                                    var col = image
-                                    if !pointwise {
-                                        Kernels.im2col(image, g, into: columns.buffer(t))
-                                        col = UnsafePointer(columns.buffer(t))
-                                    }
-                                    let o = po + i * fn * p
-                                    for f in 0..<fn { (o + f * p).update(repeating: pb[f], count: p) }
-                                    Kernels.sgemm(transposeA: false, transposeB: false, m: fn, n: p, k: k,
-                                                  a: pw, lda: k, b: col, ldb: p, beta: 1, c: o, ldc: p)
-                                }
+                        Self.parallelOverImages(n, threads: threads) { t, i in
+                            let (image, o) = (px + i * g.imageSize, po + i * outputSize)
+                            if direct {
+                                Kernels.DirectConvolution.forward(image, g, packedFilters: packed, bias: pb, filters: fn,
+                                                                  output: o, scratch: scratch.buffer(t))
+                            } else {
+                                Self.im2colForward(image, g, filters: pw, bias: pb, count: fn, output: o, columns: scratch.buffer(t))
                             }
                         }
                     }
@@ -99,53 +105,41 @@ public final class Convolution: Layer {
     /// ([N, C, H, W]), or an empty tensor when ``computesInputGradient`` is off.
     public func backward(_ dout: Tensor) -> Tensor {
         guard let x = input, let g = geometry else { fatalError("Convolution.backward: called before forward") }
-        let (n, fn, k, p) = (x.shape[0], W.value.shape[0], g.patchSize, g.outputPositions)
+        let (n, fn, k) = (x.shape[0], W.value.shape[0], g.patchSize)
         kisoPrecondition(dout.shape == [n, fn, g.outputHeight, g.outputWidth],
                          "Convolution.backward: dout has shape \(dout.shape), the forward output was [\(n), \(fn), \(g.outputHeight), \(g.outputWidth)]")
-        let pointwise = g.isPointwise, wantsDx = computesInputGradient
-        let threads = Swift.max(1, Swift.min(Kernels.maxThreads, n))
-        if !pointwise { columns.reserve(slots: threads, count: k * p) }
+        let wantsDx = computesInputGradient
+        let threads = Self.threads(for: n)
+        let direct = Kernels.DirectConvolution.supports(g)
+        packedFilters.reserve(slots: 1, count: direct ? Kernels.DirectConvolution.packedFiltersSize(filters: fn, g) : 0)
+        if direct {
+            W.value.withUnsafeBufferPointer {
+                Kernels.DirectConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: true, into: packedFilters.buffer(0))
+            }
+            scratch.reserve(slots: threads, count: Kernels.DirectConvolution.scratchSize(filters: fn, g))
+        } else if !g.isPointwise {
+            scratch.reserve(slots: threads, count: k * g.outputPositions)
+        }
         partialGradients.reserve(slots: threads, count: fn * k + fn)
-        let (columns, partials) = (columns, partialGradients)
+        for t in 0..<threads { partialGradients.buffer(t).update(repeating: 0, count: fn * k + fn) }
+        let (scratch, partials, packed, outputSize) = (scratch, partialGradients, packedFilters.buffer(0), fn * g.outputPositions)
         var dx = wantsDx ? Tensor(shape: x.shape, unsafeUninitialized: { _ in }) : Tensor.zeros([0])
         dx.withUnsafeMutableBufferPointer { pdx in
             x.withUnsafeBufferPointer { px in
                 W.value.withUnsafeBufferPointer { pw in
                     dout.withUnsafeBufferPointer { pd in
-                        let (px, pw, pd, pdx) = (px.baseAddress!, pw.baseAddress!, pd.baseAddress!, pdx.baseAddress)
-                        Kernels.parallelFor(threads) { slots in
-                            for t in slots {
-                                let dW = partials.buffer(t), db = dW + fn * k
-                                dW.update(repeating: 0, count: fn * k + fn)
-                                for i in (t * n / threads)..<((t + 1) * n / threads) {
-                                    let image = px + i * g.imageSize, d = pd + i * fn * p
-                                    var col = image
-                                    if !pointwise {
-                                        Kernels.im2col(image, g, into: columns.buffer(t))
-                                        col = UnsafePointer(columns.buffer(t))
-                                    }
-                                    // ∂W += dout_n · col_nᵀ   (FN × P)·(P × C·FH·FW)
-                                    Kernels.sgemm(transposeA: false, transposeB: true, m: fn, n: k, k: p,
-                                                  a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)
-                                    for f in 0..<fn {
-                                        var s: Float = 0
-                                        for q in 0..<p { s += d[f * p + q] }
-                                        db[f] += s
-                                    }
-                                    guard wantsDx, let pdx else { continue }
-                                    // ∂x_n = col2im(Wᵀ · dout_n)   (C·FH·FW × FN)·(FN × P)
-                                    let dxi = pdx + i * g.imageSize
-                                    if pointwise {
-                                        Kernels.sgemm(transposeA: true, transposeB: false, m: k, n: p, k: fn,
-                                                      a: pw, lda: k, b: d, ldb: p, beta: 0, c: dxi, ldc: p)
-                                    } else {
-                                        let dcol = columns.buffer(t)
-                                        Kernels.sgemm(transposeA: true, transposeB: false, m: k, n: p, k: fn,
-                                                      a: pw, lda: k, b: d, ldb: p, beta: 0, c: dcol, ldc: p)
-                                        dxi.update(repeating: 0, count: g.imageSize)
-                                        Kernels.col2im(dcol, g, addingInto: dxi)
-                                    }
-                                }
+                        let (px, pw, pd, pdx) = (px.baseAddress!, pw.baseAddress!, pd.baseAddress!, wantsDx ? pdx.baseAddress : nil)
+                        Self.parallelOverImages(n, threads: threads) { t, i in
+                            let (image, d) = (px + i * g.imageSize, pd + i * outputSize)
+                            let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
+                            let dxi = pdx.map { $0 + i * g.imageSize }
+                            if direct {
+                                Kernels.DirectConvolution.backward(image, dout: d, g, adjointFilters: packed, filters: fn,
+                                                                   filterGradient: dW, biasGradient: db, inputGradient: dxi,
+                                                                   scratch: scratch.buffer(t))
+                            } else {
+                                Self.im2colBackward(image, dout: d, g, filters: pw, count: fn, filterGradient: dW,
+                                                    biasGradient: db, inputGradient: dxi, columns: scratch.buffer(t))
                             }
                         }
                     }
@@ -155,6 +149,65 @@ public final class Convolution: Layer {
         Self.sum(partials, slots: threads, count: fn * k, offset: 0, into: &W.gradient, shape: W.value.shape)
         Self.sum(partials, slots: threads, count: fn, offset: fn * k, into: &b.gradient, shape: b.value.shape)
         return dx
+    }
+
+    /// Threads for a batch of `n` images: one image at least per thread.
+    private static func threads(for n: Int) -> Int { Swift.max(1, Swift.min(Kernels.maxThreads, n)) }
+
+    /// Runs `body(thread, image)` for every image, the images split into `threads` contiguous
+    /// runs, one per thread (so each thread uses its own scratch slot).
+    private static func parallelOverImages(_ n: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        Kernels.parallelFor(threads) { slots in
+            for t in slots {
+                for i in (t * n / threads)..<((t + 1) * n / threads) { body(t, i) }
+            }
+        }
+    }
+
+    /// One image by im2col + sgemm: out = W · col + b (the general path: any stride and padding).
+    private static func im2colForward(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry, filters: UnsafePointer<Float>,
+                                      bias: UnsafePointer<Float>, count fn: Int, output o: UnsafeMutablePointer<Float>,
+                                      columns: UnsafeMutablePointer<Float>) {
+        let (k, p) = (g.patchSize, g.outputPositions)
+        var col = image
+        if !g.isPointwise {
+            Kernels.im2col(image, g, into: columns)
+            col = UnsafePointer(columns)
+        }
+        for f in 0..<fn { (o + f * p).update(repeating: bias[f], count: p) }
+        Kernels.sgemmOnCallingThread(transposeA: false, transposeB: false, m: fn, n: p, k: k,
+                                     a: filters, lda: k, b: col, ldb: p, beta: 1, c: o, ldc: p)
+    }
+
+    /// One image's gradients by im2col + sgemm: dW += dout · colᵀ, db += row sums of dout,
+    /// dx = col2im(Wᵀ · dout) when `inputGradient` is given.
+    private static func im2colBackward(_ image: UnsafePointer<Float>, dout d: UnsafePointer<Float>, _ g: ConvolutionGeometry,
+                                       filters: UnsafePointer<Float>, count fn: Int,
+                                       filterGradient dW: UnsafeMutablePointer<Float>, biasGradient db: UnsafeMutablePointer<Float>,
+                                       inputGradient dxi: UnsafeMutablePointer<Float>?, columns: UnsafeMutablePointer<Float>) {
+        let (k, p) = (g.patchSize, g.outputPositions)
+        var col = image
+        if !g.isPointwise {
+            Kernels.im2col(image, g, into: columns)
+            col = UnsafePointer(columns)
+        }
+        Kernels.sgemmOnCallingThread(transposeA: false, transposeB: true, m: fn, n: k, k: p,
+                                     a: d, lda: p, b: col, ldb: p, beta: 1, c: dW, ldc: k)
+        for f in 0..<fn {
+            var s: Float = 0
+            for q in 0..<p { s += d[f * p + q] }
+            db[f] += s
+        }
+        guard let dxi else { return }
+        if g.isPointwise {
+            Kernels.sgemmOnCallingThread(transposeA: true, transposeB: false, m: k, n: p, k: fn,
+                                         a: filters, lda: k, b: d, ldb: p, beta: 0, c: dxi, ldc: p)
+        } else {
+            Kernels.sgemmOnCallingThread(transposeA: true, transposeB: false, m: k, n: p, k: fn,
+                                         a: filters, lda: k, b: d, ldb: p, beta: 0, c: columns, ldc: p)
+            dxi.update(repeating: 0, count: g.imageSize)
+            Kernels.col2im(columns, g, addingInto: dxi)
+        }
     }
 
     /// gradient = Σ_t partials[t][offset ..< offset + count], reusing the gradient's buffer.

@@ -1,0 +1,183 @@
+// Direct stride-1 convolution kernels, written once with Clang/GCC vector extensions and
+// instantiated per instruction set by a tiny .c file that defines, before including this file:
+//   KISO_CONV_SUFFIX  name suffix (avx2, portable)
+//   KISO_CONV_VL      float lanes per vector (8)
+// inside `#pragma clang attribute push(target(...))`.
+//
+// The "wide" layout: an image zero-padded to Hp×Wp, channel planes back to back. Output
+// position (y, x) of a stride-1 filter reads xp[c][(y + i)·Wp + x + j], so with q = y·Wp + x
+// every filter tap (c, i, j) is one constant offset c·Hp·Wp + i·Wp + j from q: the im2col
+// matrix is never built. Positions with x ≥ OW are computed and thrown away (the "wide"
+// columns). Micro-tile: KISO_CONV_MR filters × KISO_CONV_NV vectors of positions (4 × 2
+// vectors: 8 accumulators, so nothing spills on a 16-register ISA).
+#include <stddef.h>
+#include <string.h>
+
+#define KISO_CONV_MR 4
+#define KISO_CONV_NV 2
+#define KISO_CONV_NR (KISO_CONV_NV * KISO_CONV_VL)
+#define KC_CAT2(a, b) a##_##b
+#define KC_CAT(a, b) KC_CAT2(a, b)
+#define KC_NAME(base) KC_CAT(base, KISO_CONV_SUFFIX)
+
+typedef float KC_NAME(vf) __attribute__((vector_size(KISO_CONV_VL * 4)));
+typedef float KC_NAME(vfu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
+#define VF KC_NAME(vf)
+#define VFU KC_NAME(vfu)
+
+static inline VF KC_NAME(splat)(float x) {
+    VF v;
+    for (int i = 0; i < KISO_CONV_VL; i++) v[i] = x;
+    return v;
+}
+
+/// out_wide[f][q] = Σ_t w[f][t] · xp[q + off[t]] for f < fn, t < k, and q < qCount rounded up
+/// to whole tiles of KISO_CONV_NR (rows of out_wide have stride ldo ≥ that). wpacked: the
+/// filters packed by kiso_conv_pack_filters.
+static void KC_NAME(conv_wide)(long fn, long k, const long *off, const float *wpacked, const float *xp,
+                               long qCount, float *out, long ldo) {
+    for (long q0 = 0; q0 < qCount; q0 += KISO_CONV_NR) {
+        const float *x = xp + q0;
+        for (long f0 = 0; f0 < fn; f0 += KISO_CONV_MR) {
+            const float *w = wpacked + f0 * k;
+            VF acc[KISO_CONV_MR][KISO_CONV_NV];
+            for (int r = 0; r < KISO_CONV_MR; r++)
+                for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] = (VF){0};
+            for (long t = 0; t < k; t++) {
+                const float *src = x + off[t];
+                VF xv[KISO_CONV_NV];
+                for (int v = 0; v < KISO_CONV_NV; v++) xv[v] = *(const VFU *)(src + v * KISO_CONV_VL);
+                for (int r = 0; r < KISO_CONV_MR; r++) {
+                    VF wv = KC_NAME(splat)(w[r]);
+                    for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] += wv * xv[v];
+                }
+                w += KISO_CONV_MR;
+            }
+            long rows = fn - f0 < KISO_CONV_MR ? fn - f0 : KISO_CONV_MR;
+            for (long r = 0; r < rows; r++)
+                for (int v = 0; v < KISO_CONV_NV; v++)
+                    *(VFU *)(out + (f0 + r) * ldo + q0 + v * KISO_CONV_VL) = acc[r][v];
+        }
+    }
+}
+
+/// dw[f][t] += Σ_q g[f][q] · xp[q + off[t]] for f < fn, t < k, q < qCount (a multiple of VL;
+/// g is zero wherever the position is not a real output).
+static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, const float *g, long ldg,
+                                          const float *xp, long qCount, float *dw) {
+    enum { MR = 4, NT = 3 };          // 4 filters × 3 taps: 12 accumulators
+    for (long f0 = 0; f0 < fn; f0 += MR) {
+        long rows = fn - f0 < MR ? fn - f0 : MR;
+        const float *gr[MR];
+        for (int r = 0; r < MR; r++) gr[r] = g + (f0 + (r < rows ? r : 0)) * ldg;
+        for (long t0 = 0; t0 < k; t0 += NT) {
+            long taps = k - t0 < NT ? k - t0 : NT;
+            const float *xs[NT];
+            for (int t = 0; t < NT; t++) xs[t] = xp + off[t0 + (t < taps ? t : 0)];
+            VF acc[MR][NT];
+            for (int r = 0; r < MR; r++)
+                for (int t = 0; t < NT; t++) acc[r][t] = (VF){0};
+            for (long q = 0; q < qCount; q += KISO_CONV_VL) {
+                VF xv[NT];
+                for (int t = 0; t < NT; t++) xv[t] = *(const VFU *)(xs[t] + q);
+                for (int r = 0; r < MR; r++) {
+                    VF gv = *(const VFU *)(gr[r] + q);
+                    for (int t = 0; t < NT; t++) acc[r][t] += gv * xv[t];
+                }
+            }
+            for (long r = 0; r < rows; r++)
+                for (long t = 0; t < taps; t++) {
+                    float s = 0;
+                    for (int l = 0; l < KISO_CONV_VL; l++) s += acc[r][t][l];
+                    dw[(f0 + r) * k + t0 + t] += s;
+                }
+        }
+    }
+}
+
+typedef int KC_NAME(vi) __attribute__((vector_size(KISO_CONV_VL * 4)));
+typedef int KC_NAME(viu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
+#define VI KC_NAME(vi)
+#define VIU KC_NAME(viu)
+
+/// Lanes of a where the mask is all ones, of b elsewhere.
+static inline VF KC_NAME(select)(VI mask, VF a, VF b) { return (VF)(((VI)a & mask) | ((VI)b & ~mask)); }
+static inline VI KC_NAME(selecti)(VI mask, VI a, VI b) { return (a & mask) | (b & ~mask); }
+
+/// 2×2 max pooling with stride 2 of `planes` h×w planes (h, w even): out[p][y][x] = the max of
+/// the window, arg[p][y][x] its index (2y + dy)·w + 2x + dx in the plane, the first on ties in
+/// the order top-left, top-right, bottom-left, bottom-right (NumPy's argmax over the window).
+static void KC_NAME(max_pool_2x2)(const float *in, long planes, long h, long w, float *out, int *arg) {
+    long oh = h / 2, ow = w / 2;
+    VI lane;
+    for (int l = 0; l < KISO_CONV_VL; l++) lane[l] = 2 * l;
+    for (long p = 0; p < planes; p++) {
+        const float *plane = in + p * h * w;
+        for (long y = 0; y < oh; y++) {
+            const float *top = plane + 2 * y * w, *bottom = top + w;
+            float *o = out + (p * oh + y) * ow;
+            int *a = arg + (p * oh + y) * ow;
+            long x = 0;
+            for (; x + KISO_CONV_VL <= ow; x += KISO_CONV_VL) {
+                VF t0 = *(const VFU *)(top + 2 * x), t1 = *(const VFU *)(top + 2 * x + KISO_CONV_VL);
+                VF b0 = *(const VFU *)(bottom + 2 * x), b1 = *(const VFU *)(bottom + 2 * x + KISO_CONV_VL);
+#if KISO_CONV_VL == 8
+#define EVEN 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD 1, 3, 5, 7, 9, 11, 13, 15
+#else
+#define EVEN 0, 2, 4, 6
+#define ODD 1, 3, 5, 7
+#endif
+                VF tl = __builtin_shufflevector(t0, t1, EVEN), tr = __builtin_shufflevector(t0, t1, ODD);
+                VF bl = __builtin_shufflevector(b0, b1, EVEN), br = __builtin_shufflevector(b0, b1, ODD);
+#undef EVEN
+#undef ODD
+                VI first = lane + (int)(2 * y * w + 2 * x);
+                VF best = tl;
+                VI index = first, m;
+                m = tr > best; best = KC_NAME(select)(m, tr, best); index = KC_NAME(selecti)(m, first + 1, index);
+                m = bl > best; best = KC_NAME(select)(m, bl, best); index = KC_NAME(selecti)(m, first + (int)w, index);
+                m = br > best; best = KC_NAME(select)(m, br, best); index = KC_NAME(selecti)(m, first + (int)w + 1, index);
+                *(VFU *)(o + x) = best;
+                *(VIU *)(a + x) = index;
+            }
+            for (; x < ow; x++) {
+                long i = 2 * y * w + 2 * x;
+                float best = plane[i];
+                long index = i;
+                if (plane[i + 1] > best) { best = plane[i + 1]; index = i + 1; }
+                if (plane[i + w] > best) { best = plane[i + w]; index = i + w; }
+                if (plane[i + w + 1] > best) { best = plane[i + w + 1]; index = i + w + 1; }
+                o[x] = best;
+                a[x] = (int)index;
+            }
+        }
+    }
+}
+
+/// The gradient of max_pool_2x2: every element of the h×w planes is written once — the
+/// upstream gradient of its window where it won, 0 elsewhere (the windows tile the plane).
+static void KC_NAME(max_pool_2x2_backward)(const float *dout, const int *arg, long planes, long h, long w, float *dx) {
+    long oh = h / 2, ow = w / 2;
+    for (long p = 0; p < planes; p++) {
+        float *plane = dx + p * h * w;
+        for (long y = 0; y < oh; y++) {
+            const float *d = dout + (p * oh + y) * ow;
+            const int *a = arg + (p * oh + y) * ow;
+            float *top = plane + 2 * y * w, *bottom = top + w;
+            for (long x = 0; x < ow; x++) {
+                int first = (int)(2 * y * w + 2 * x), won = a[x];
+                float g = d[x];
+                top[2 * x] = won == first ? g : 0;
+                top[2 * x + 1] = won == first + 1 ? g : 0;
+                bottom[2 * x] = won == first + (int)w ? g : 0;
+                bottom[2 * x + 1] = won == first + (int)w + 1 ? g : 0;
+            }
+        }
+    }
+}
+
+#undef VI
+#undef VIU
+#undef VF
+#undef VFU
