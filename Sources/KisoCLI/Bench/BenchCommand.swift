@@ -7,6 +7,7 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Measure the speed of Kiso's kernels and networks.",
         subcommands: [
             KernelsBenchmark.self,
+            ConvNetBenchmark.self,
         ]
     )
 
