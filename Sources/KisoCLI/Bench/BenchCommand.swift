@@ -8,6 +8,9 @@ public struct BenchCommand: ParsableCommand {
         subcommands: [
             KernelsBenchmark.self,
             ConvNetBenchmark.self,
+            TwoLayerBenchmark.self,
+            OptimizersBenchmark.self,
+            InitBenchmark.self,
         ]
     )
 
