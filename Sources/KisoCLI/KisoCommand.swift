@@ -16,6 +16,7 @@ public struct KisoCommand: ParsableCommand {
             GradientCommand.self,
             GraphCommand.self,
             GradientCheckCommand.self,
+            ExperimentCommand.self,
             DataCommand.self,
             BenchCommand.self,
         ]
