@@ -130,3 +130,11 @@ void kiso_conv_backward(const float *x, const float *dout, long c, long h, long 
     // padded by fh − 1 − pad with the adjoint filters, giving c×h×w again.
     if (dx) kiso_conv_forward(dout, fn, g.oh, g.ow, fh - 1 - pad, adjointPacked, 0, c, fh, fw, dx, scratch);
 }
+
+void kiso_max_pool_2x2(const float *in, long planes, long h, long w, float *out, int *arg) {
+    impl()->max_pool_2x2(in, planes, h, w, out, arg);
+}
+
+void kiso_max_pool_2x2_backward(const float *dout, const int *arg, long planes, long h, long w, float *dx) {
+    impl()->max_pool_2x2_backward(dout, arg, planes, h, w, dx);
+}
