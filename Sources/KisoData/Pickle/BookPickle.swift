@@ -45,7 +45,7 @@ public enum BookPickle {
             default: throw FileFormatError(.unexpectedContent, "the dict has a key that is \(key.kind), not a string", file: file)
             }
             guard case let .array(array) = value else {
-                throw FileFormatError(.unexpectedContent, "'\(name)' is \(value.kind), not a NumPy array", file: file)
+                throw FileFormatError(.unexpectedContent, "'\(printable(name))' is \(value.kind), not a NumPy array", file: file)
             }
             let (tensor, dtype) = try NumPyModel.tensor(array, name: name, file: file)
             tensors[name] = tensor       // a repeated key replaces the value, as in Python

@@ -121,16 +121,16 @@ enum NumPyModel {
     ///   length that disagrees with dtype × shape.
     static func tensor(_ array: PickleArray, name: String, file: String) throws -> (Tensor, DType) {
         guard let pickled = array.dtype, let data = array.data else {
-            throw FileFormatError(.unexpectedContent, "array '\(name)' is never given its shape and data", file: file)
+            throw FileFormatError(.unexpectedContent, "array '\(printable(name))' is never given its shape and data", file: file)
         }
         guard let dtype = DType(numpyCode: pickled.code) else {
-            throw FileFormatError(.unsupportedDType, "array '\(name)' has dtype '\(pickled.code)', which Kiso does not read (it reads \(DType.supportedNumpyCodes))", file: file)
+            throw FileFormatError(.unsupportedDType, "array '\(printable(name))' has dtype '\(printable(pickled.code))', which Kiso does not read (it reads \(DType.supportedNumpyCodes))", file: file)
         }
         guard ["<", ">", "|", "="].contains(pickled.byteOrder) else {
-            throw FileFormatError(.unexpectedContent, "array '\(name)' has byte order '\(pickled.byteOrder)'", file: file)
+            throw FileFormatError(.unexpectedContent, "array '\(printable(name))' has byte order '\(printable(pickled.byteOrder))'", file: file)
         }
         guard let bytes = ShapeArithmetic.byteCount(array.shape, itemSize: dtype.byteSize), bytes == data.count else {
-            throw FileFormatError(.sizeMismatch, "array '\(name)' declares shape \(array.shape) of \(pickled.code) but holds \(data.count) bytes", file: file)
+            throw FileFormatError(.sizeMismatch, "array '\(printable(name))' declares shape \(array.shape) of \(printable(pickled.code)) but holds \(data.count) bytes", file: file)
         }
         let bigEndian = pickled.byteOrder == ">"
         // Fortran order is C order of the reversed shape; transposing brings it back.

@@ -63,9 +63,12 @@ struct PickleMachine {
         return s
     }
 
+    /// A newline-terminated name of at most 256 bytes (GLOBAL's operands).
     private mutating func line(_ what: String) throws -> String {
-        guard let end = reader.bytes[reader.offset...].firstIndex(of: 0x0A) else {
-            throw error(.truncated, "the file ends inside \(what)")
+        let window = reader.bytes[reader.offset..<min(reader.bytes.count, reader.offset + 257)]
+        guard let end = window.firstIndex(of: 0x0A) else {
+            throw error(window.count == 257 ? .malformedHeader : .truncated,
+                        window.count == 257 ? "\(what) is longer than 256 bytes" : "the file ends inside \(what)")
         }
         let raw = try reader.take(end - reader.offset, what)
         reader.offset += 1
@@ -207,7 +210,7 @@ struct PickleMachine {
 
     private func global(_ module: String, _ name: String) throws -> PickleGlobal {
         guard let g = PickleGlobal(module: module, name: name) else {
-            throw error(.forbiddenGlobal, "the pickle names \(module).\(name), which Kiso does not load (only NumPy arrays are allowed)")
+            throw error(.forbiddenGlobal, "the pickle names \(printable(module)).\(printable(name)), which Kiso does not load (only NumPy arrays are allowed)")
         }
         return g
     }
