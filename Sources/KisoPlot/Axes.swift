@@ -29,6 +29,11 @@ public struct Axes: Sendable {
     public var legend: LegendPlacement = .best
     /// Light grid lines at the major ticks.
     public var grid = false
+    /// Draw the x ticks and their labels (false: as `plt.xticks([])`).
+    public var showsXTicks = true
+    /// Draw the y ticks and their labels (false: as `plt.yticks([])`, e.g. for all but the
+    /// first of a row of histograms).
+    public var showsYTicks = true
 
     var series: [Series] = []
     private var colorIndex = 0

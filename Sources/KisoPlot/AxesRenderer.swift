@@ -54,15 +54,15 @@ struct AxesRenderer {
         let f = fontSize
         let (xLo, xHi) = limits(horizontal: true), (yLo, yHi) = limits(horizontal: false)
         let top = axes.title != nil ? f * 2.1 : f * 0.8
-        let bottom = tickLength + tickPad + f + (axes.xLabel != nil ? f * 1.5 : 0) + f * 0.5
+        let bottom = (axes.showsXTicks ? tickLength + tickPad + f : 0) + (axes.xLabel != nil ? f * 1.5 : 0) + f * 0.5
         let plotHeight = max(10, cell.height - top - bottom)
-        let yTicks = Ticks.ticks(lower: min(yLo, yHi), upper: max(yLo, yHi), scale: axes.yScale,
+        let yTicks = !axes.showsYTicks ? [] : Ticks.ticks(lower: min(yLo, yHi), upper: max(yLo, yHi), scale: axes.yScale,
                                  maxCount: max(2, Int(plotHeight / (f * 3.2))))
         let yLabelWidth = yTicks.filter(\.major).map { TextMetrics.width($0, fontSize: f) }.max() ?? 0
-        let left = f * 0.4 + (axes.yLabel != nil ? f * 1.5 : 0) + yLabelWidth + tickPad + tickLength
+        let left = f * 0.4 + (axes.yLabel != nil ? f * 1.5 : 0) + (axes.showsYTicks ? yLabelWidth + tickPad + tickLength : 0)
         let right = f * 1.2
         let plot = Rect(x: cell.x + left, y: cell.y + top, width: max(10, cell.width - left - right), height: plotHeight)
-        let xTicks = fittingXTicks(lower: xLo, upper: xHi, width: plot.width)
+        let xTicks = axes.showsXTicks ? fittingXTicks(lower: xLo, upper: xHi, width: plot.width) : []
         let xMap = AxisMap(scale: axes.xScale, lower: xLo, upper: xHi, start: plot.x, end: plot.maxX)
         let yMap = AxisMap(scale: axes.yScale, lower: yLo, upper: yHi, start: plot.maxY, end: plot.y)
 
@@ -150,7 +150,7 @@ struct AxesRenderer {
         }
         if let text = axes.xLabel {
             svg.element("text", [("class", "axis-label"), ("x", px(plot.midX)),
-                                 ("y", px(plot.maxY + tickLength + tickPad + fontSize * 2.3)),
+                                 ("y", px(plot.maxY + (axes.showsXTicks ? tickLength + tickPad + fontSize : 0) + fontSize * 1.3)),
                                  ("font-size", px(fontSize)), ("text-anchor", "middle")], content: text)
         }
         svg.close("g")
@@ -171,7 +171,8 @@ struct AxesRenderer {
             svg.close("g")
         }
         if let text = axes.yLabel {
-            let x = plot.x - tickLength - tickPad - labelWidth - fontSize * 0.55, y = plot.midY
+            let offset = axes.showsYTicks ? tickLength + tickPad + labelWidth : 0
+            let x = plot.x - offset - fontSize * 0.55, y = plot.midY
             svg.element("text", [("class", "axis-label"), ("x", px(x)), ("y", px(y)), ("font-size", px(fontSize)),
                                  ("text-anchor", "middle"), ("transform", "rotate(-90 \(px(x)) \(px(y)))")], content: text)
         }

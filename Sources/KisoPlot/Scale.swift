@@ -101,6 +101,9 @@ enum Ticks {
         let span = upper - lower
         guard span > 0, span.isFinite else { return [] }
         let step = niceStep(lower: lower, upper: upper, maxCount: maxCount)
+        // Limits beyond what a Double resolves at this step (e.g. 1e20 ± 1e3) get no ticks
+        // rather than an integer overflow.
+        guard max(abs(lower), abs(upper)) / step < 1e15 else { return [] }
         let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
         let first = Int((lower / step - 1e-9).rounded(.up)), last = Int((upper / step + 1e-9).rounded(.down))
         guard first <= last else { return [] }

@@ -29,6 +29,7 @@ struct SeriesPainter {
     private mutating func drawLine(_ s: LineSeries, _ svg: inout SVGWriter) {
         let points = zip(s.x, s.y).map { point($0, $1) }
         drawnPoints += points.compactMap { $0 }
+        if s.style != .none { drawnPoints += Self.samples(along: points) }
         if s.style != .none {
             var d = "", penDown = false
             for p in points {
@@ -48,6 +49,23 @@ struct SeriesPainter {
             svg.element("path", [("class", series)] + labelAttribute(s.label)
                         + Self.markerAttributes(s.marker, color: s.color, size: s.markerSize, at: centres))
         }
+    }
+
+    /// Points every ~8 px along the segments between consecutive points, so that a long straight
+    /// segment also keeps the legend away.
+    static func samples(along points: [(Double, Double)?]) -> [(Double, Double)] {
+        var out: [(Double, Double)] = []
+        for (a, b) in zip(points, points.dropFirst()) {
+            guard let a, let b else { continue }
+            let length = ((b.0 - a.0) * (b.0 - a.0) + (b.1 - a.1) * (b.1 - a.1)).squareRoot()
+            let steps = min(1000, Int(length / 8))
+            guard steps > 1 else { continue }
+            for k in 1..<steps {
+                let t = Double(k) / Double(steps)
+                out.append((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t))
+            }
+        }
+        return out
     }
 
     /// The `d`, fill and stroke of `marker` drawn at every point of `centres`, as one path.

@@ -72,3 +72,33 @@ import KisoData
         }
     }
 }
+
+/// The local copies in ../shared/data are recompressed (different gzip headers) but hold the published data.
+@Suite struct RemoteFileCheckTests {
+    @Test(.enabled(if: DataIOFixtures.hasShared("mnist/t10k-labels-idx1-ubyte.gz")))
+    func sharedCopiesHoldThePublishedContents() throws {
+        let shared = try #require(DataIOFixtures.sharedData)
+        // The test files and the label files (the 47 MB training images would make the test slow).
+        let cases: [(DatasetName, RemoteFile)] = DatasetName.allCases.flatMap { name in
+            [name.files(for: .test).images, name.files(for: .test).labels, name.files(for: .train).labels].map { (name, $0) }
+        }
+        for (name, file) in cases {
+            let url = shared.appendingPathComponent("\(name.directoryName)/\(file.name)")
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let bytes = try Data(contentsOf: url)
+            let check = try file.check(bytes)
+            #expect(check == .publishedFile || check == .publishedContents, "\(url.path)")
+            // Stored decompressed, the same data is recognised too.
+            #expect(try file.check(Zlib.gunzip(bytes)) == .publishedContents)
+        }
+    }
+
+    @Test func aDifferentFileIsReportedWithItsDigests() throws {
+        let file = DatasetName.mnist.files(for: .test).labels
+        let fake = Zlib.deflate(DataIOFixtures.idxLabels([1, 2, 3]), format: .gzip)
+        #expect(try file.check(fake) == .different(sha256: SHA256.hash(fake).hex,
+                                                   contentSHA256: SHA256.hash(DataIOFixtures.idxLabels([1, 2, 3])).hex))
+        let exact = RemoteFile(name: "x", sha256: SHA256.hash(fake).hex)
+        #expect(try exact.check(fake) == .publishedFile)
+    }
+}

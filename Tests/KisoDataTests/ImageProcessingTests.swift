@@ -64,5 +64,9 @@ import KisoData
             }
         }
         #expect(Image(width: 50, height: 50, fill: 255).mnistDigit() == Image(width: 28, height: 28))
+        // Gray paper (200) and gray ink (60) are stretched to black and white: the same digit.
+        var dim = Image(width: 100, height: 60, fill: 200)
+        for y in 10..<50 { for x in 20..<30 { dim[x, y] = 60 } }
+        #expect(dim.mnistDigit() == digit)
     }
 }

@@ -109,6 +109,7 @@ enum Examples {
             let values = (0..<1000).map { _ in 1 / (1 + exp(-(uniform() - 0.5) * 8 / Double(layer + 1))) }
             figure[0, layer].histogram(values, bins: 30, range: 0...1)
             figure[0, layer].title = "\(layer + 1)-layer"
+            figure[0, layer].showsYTicks = layer == 0
         }
         return figure
     }

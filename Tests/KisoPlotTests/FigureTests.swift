@@ -53,12 +53,62 @@ import KisoPlot
         #expect(labels == ["10\u{2212}2", "10\u{2212}1", "100"])
     }
 
+    @Test func controlCharactersAreDroppedSoTheDocumentStaysWellFormed() throws {
+        var figure = Figure()
+        figure[0, 0].title = "a\u{1}b \"q\" 'r'"
+        figure[0, 0].line(x: [1.0, 2], y: [1.0, 2], label: "x<y")
+        let svg = try ParsedSVG(figure.svg())
+        #expect(svg.elements("text", class: "title").map { $0.stringValue ?? "" } == ["ab \"q\" 'r'"])
+        #expect(svg.elements("g", class: "legend-entry").map { $0["data-label"] } == ["x<y"])
+    }
+
+    @Test func logAxisWithinOneDecadeLabelsItsMinorTicks() throws {
+        var figure = Figure()
+        figure[0, 0].line(x: [1.0, 2, 3], y: [2.0, 4, 8])
+        figure[0, 0].yScale = .log
+        let svg = try ParsedSVG(figure.svg())
+        let yAxis = try #require(svg.elements("g", class: "y-axis").first)
+        let labels = ParsedSVG.descendants(of: yAxis, "text", class: "tick-label").map { $0.stringValue ?? "" }
+        #expect(labels.contains("2") && labels.contains("5") && labels.contains("8"), "\(labels)")
+    }
+
+    @Test func extremeLimitsDoNotCrash() throws {
+        var figure = Figure()
+        figure[0, 0].line(x: [1e20, 1e20 + 1e5], y: [-1e300, 1e300])
+        figure[0, 0].line(x: [0.0, 1], y: [Double.infinity, .nan])
+        _ = try ParsedSVG(figure.svg())
+    }
+
     @Test func markersAreDrawnEveryNthPoint() throws {
         let svg = try ParsedSVG(Examples.losses().svg())
         let markers = svg.elements("path", class: "markers")
         #expect(markers.map { $0["data-label"] } == ["SGD", "Momentum", "AdaGrad", "Adam"])
         // 2000 points with a marker every 100th: 20 markers; a cross is two strokes.
         #expect(markers.map { moveCount($0["d"]) } == [20, 40, 20, 20])
+    }
+
+    @Test func bestLegendAvoidsLongSegmentsNotJustVertices() throws {
+        // A labelled two-point line along the top, and single points in the bottom corners:
+        // counting vertices only, every corner holds one point; counting along the segment,
+        // the upper corners are full, so the legend goes to the lower half.
+        var figure = Figure()
+        figure[0, 0].line(x: [0.0, 10], y: [10.0, 10], label: "top")
+        figure[0, 0].scatter(x: [0.0, 10], y: [0.0, 0])
+        let svg = try ParsedSVG(figure.svg())
+        let frame = try #require(svg.elements("rect", class: "frame").first)
+        let box = try #require(svg.elements("rect", class: "legend-box").first)
+        let frameMid = try #require(Double(frame["y"])) + (try #require(Double(frame["height"]))) / 2
+        #expect(try #require(Double(box["y"])) > frameMid)
+    }
+
+    @Test func hiddenTicksDrawNoTicksOrLabels() throws {
+        var figure = Figure(columns: 2)
+        for c in 0..<2 { figure[0, c].histogram([0.1, 0.2, 0.7], bins: 3, range: 0...1) }
+        figure[0, 1].showsYTicks = false
+        figure[0, 1].showsXTicks = false
+        let svg = try ParsedSVG(figure.svg())
+        let axes = svg.elements("g", class: "axes")
+        #expect(axes.map { ParsedSVG.descendants(of: $0, "g", class: "tick").count > 0 } == [true, false])
     }
 
     @Test func nonFiniteValuesBreakTheLine() throws {

@@ -68,34 +68,43 @@ public enum DatasetName: String, CaseIterable, Sendable, CustomStringConvertible
         }
     }
 
-    // The SHA-256 of each original .gz file as the mirrors serve it, as published by TensorFlow
-    // Datasets' url_checksums (MNIST) and Zalando's README (Fashion-MNIST). Order: train images,
-    // train labels, test images, test labels. Copies recompressed by someone else (e.g. Debian's
-    // package) hold the same IDX data in different .gz bytes; local files are therefore validated
-    // by parsing, and only downloads are checked against these digests.
+    // `sha256`: the SHA-256 of each original .gz file as the mirrors serve it, as published by
+    // TensorFlow Datasets' url_checksums (MNIST) and Zalando's README (Fashion-MNIST); downloads are
+    // checked against it. `contentSHA256`: the SHA-256 of the decompressed IDX data, which stays the
+    // same in copies recompressed by someone else (e.g. Debian's package), computed from such copies
+    // (MNIST's train images: as published alongside the .gz digest by third parties). Order: train
+    // images, train labels, test images, test labels.
     private var remoteFiles: [RemoteFile] {
         switch self {
         case .mnist:
             return [
                 RemoteFile(name: "train-images-idx3-ubyte.gz", size: 9_912_422,
-                           sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+                           sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                           contentSHA256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
                 RemoteFile(name: "train-labels-idx1-ubyte.gz", size: 28_881,
-                           sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+                           sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                           contentSHA256: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
                 RemoteFile(name: "t10k-images-idx3-ubyte.gz", size: 1_648_877,
-                           sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+                           sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                           contentSHA256: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
                 RemoteFile(name: "t10k-labels-idx1-ubyte.gz", size: 4_542,
-                           sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+                           sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+                           contentSHA256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
             ]
         case .fashionMNIST:
             return [
                 RemoteFile(name: "train-images-idx3-ubyte.gz", size: 26_421_880,
-                           sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"),
+                           sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                           contentSHA256: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
                 RemoteFile(name: "train-labels-idx1-ubyte.gz", size: 29_515,
-                           sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"),
+                           sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                           contentSHA256: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
                 RemoteFile(name: "t10k-images-idx3-ubyte.gz", size: 4_422_102,
-                           sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"),
+                           sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                           contentSHA256: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
                 RemoteFile(name: "t10k-labels-idx1-ubyte.gz", size: 5_148,
-                           sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"),
+                           sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                           contentSHA256: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
             ]
         }
     }
@@ -104,21 +113,4 @@ public enum DatasetName: String, CaseIterable, Sendable, CustomStringConvertible
 /// Which part of a data set: the training images or the test images.
 public enum DatasetSplit: String, CaseIterable, Sendable {
     case train, test
-}
-
-/// A file a data set publishes: its name, its size and the SHA-256 of its bytes.
-public struct RemoteFile: Equatable, Sendable {
-    /// The file name, e.g. `t10k-images-idx3-ubyte.gz`.
-    public var name: String
-    /// The size in bytes, when known (a download larger than this is stopped).
-    public var size: Int?
-    /// The SHA-256 of the file's bytes, 64 lowercase hexadecimal digits.
-    public var sha256: String
-
-    /// A file called `name` of `size` bytes whose SHA-256 is `sha256` (hexadecimal).
-    public init(name: String, size: Int? = nil, sha256: String) {
-        self.name = name
-        self.size = size
-        self.sha256 = sha256.lowercased()
-    }
 }

@@ -3,7 +3,8 @@ import Kiso
 extension Image {
     /// A picture of one handwritten digit (any size, gray or colour, dark ink on light paper or the
     /// reverse) prepared the way MNIST's digits were: gray; white ink on black (inverted when the
-    /// border is lighter than mid-gray); cropped to the ink; scaled, keeping its aspect, so its
+    /// border is lighter than mid-gray); contrast stretched so the paper (the border's mean) becomes
+    /// 0 and the brightest ink 255; cropped to the ink; scaled, keeping its aspect, so its
     /// longer side is 20 pixels; and pasted into a black 28×28 image with its centre of mass at
     /// the centre (14, 14), kept inside the frame.
     ///
@@ -12,6 +13,10 @@ extension Image {
         var gray = grayscale()
         guard gray.width > 0, gray.height > 0 else { return Image(width: 28, height: 28) }
         if gray.borderMean > 127 { gray = gray.inverted() }
+        let paper = gray.borderMean, ink = Double(gray.pixels.max()!)
+        if ink > paper {
+            gray.pixels = gray.pixels.map { UInt8(min(max((Double($0) - paper) * 255 / (ink - paper), 0), 255).rounded()) }
+        }
         // Ink: samples above a quarter of the brightest one (and above a low floor for noise).
         let threshold = max(UInt8(32), gray.pixels.max()! / 4)
         var minX = gray.width, minY = gray.height, maxX = -1, maxY = -1

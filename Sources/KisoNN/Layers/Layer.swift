@@ -30,8 +30,13 @@ public protocol Layer: AnyObject {
     /// The learnable parameters by the layer's own names (`W`, `b`, `gamma`, `beta`), in a
     /// fixed order; empty for layers without parameters.
     var parameters: [(name: String, parameter: Parameter)] { get }
+    /// State that is not learned by gradients but belongs in a checkpoint (batch
+    /// normalization's `running_mean` / `running_var`), by the layer's own names. Only the
+    /// `value` of each holder is meaningful. Empty by default.
+    var buffers: [(name: String, parameter: Parameter)] { get }
 }
 
 extension Layer {
     public var parameters: [(name: String, parameter: Parameter)] { [] }
+    public var buffers: [(name: String, parameter: Parameter)] { [] }
 }

@@ -17,9 +17,25 @@ public protocol Network: AnyObject {
     /// every parameter's gradient, and returns the loss of that forward pass.
     @discardableResult
     func gradient(_ x: Tensor, _ t: Tensor) -> Float
+    /// Non-learned state saved with the parameters (batch normalization's `running_mean1`,
+    /// `running_var1`, …). Empty by default.
+    var buffers: [(name: String, parameter: Parameter)] { get }
+    /// The generators behind the network's randomness in training (one per dropout layer),
+    /// in a fixed order. Restoring them replays the same dropout masks. Empty by default.
+    var randomGenerators: [RandomGenerator] { get set }
+    /// How to rebuild this network (kind, sizes, activation, initialisation, …) for a
+    /// checkpoint, or `nil` when the network has no such description.
+    var configuration: NetworkConfiguration? { get }
 }
 
 extension Network {
+    public var buffers: [(name: String, parameter: Parameter)] { [] }
+    public var randomGenerators: [RandomGenerator] {
+        get { [] }
+        set {}
+    }
+    public var configuration: NetworkConfiguration? { nil }
+
     /// The parameter called `name` (e.g. `"W1"`), or `nil`.
     public func parameter(named name: String) -> Parameter? {
         parameters.first { $0.name == name }?.parameter

@@ -92,6 +92,10 @@ final class LocalHTTPServer: @unchecked Sendable {
     private func handle(_ client: Int32) {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        #if canImport(Darwin)
+        var one: Int32 = 1
+        setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while request.count < 16384, !request.ends(with: [13, 10, 13, 10]) {
@@ -111,10 +115,17 @@ final class LocalHTTPServer: @unchecked Sendable {
         sendAll(client, Array(head.utf8) + response.body)
     }
 
+    // A client that hangs up early must not kill the test process with SIGPIPE.
+    #if canImport(Glibc)
+    private static let noSignal = Int32(MSG_NOSIGNAL)
+    #else
+    private static let noSignal: Int32 = 0
+    #endif
+
     private func sendAll(_ client: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Self.noSignal) }
             guard n > 0 else { return }
             offset += n
         }

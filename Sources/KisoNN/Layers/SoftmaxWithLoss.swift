@@ -1,0 +1,40 @@
+import Foundation
+import Kiso
+
+/// The output layer of the book's classifiers: softmax followed by the cross-entropy error,
+///
+///     y = softmax(x),   L = −(1/N) Σ_n log(y[n, t_n] + 1e-7),
+///
+/// whose backward pass is the famously simple `∂L/∂x = (y − t) / N`.
+///
+/// Scores `x` are [N, K]; targets `t` are one-hot [N, K] or label indices [N] (floats). Not a
+/// ``Layer``: its forward takes the targets too and returns the scalar loss.
+public final class SoftmaxWithLoss {
+    /// The softmax output of the last forward pass, [N, K].
+    public private(set) var y: Tensor?
+    private var labels: [Int] = []
+
+    public init() {}
+
+    /// The mean cross-entropy of `softmax(x)` against `t`.
+    /// - Precondition: `x` is [N, K]; `t` is one-hot [N, K] or N labels in `0..<K`.
+    public func forward(_ x: Tensor, _ t: Tensor) -> Float {
+        kisoPrecondition(x.ndim == 2, "SoftmaxWithLoss.forward: scores must be [N, K], got \(x.shape)")
+        let probabilities = softmax(x)
+        labels = classLabels(t, predictions: probabilities, operation: "SoftmaxWithLoss.forward")
+        y = probabilities
+        return crossEntropyError(probabilities, Tensor(shape: [labels.count], scalars: labels.map(Float.init)))
+    }
+
+    /// `dout · (y − t) / N`, shape [N, K] (`dout` is ∂L_total/∂L, 1 by default).
+    public func backward(_ dout: Float = 1) -> Tensor {
+        guard var dx = y else { fatalError("SoftmaxWithLoss.backward: called before forward") }
+        let (n, k) = (dx.shape[0], dx.shape[1])
+        let scale = dout / Float(n)
+        dx.withUnsafeMutableBufferPointer { p in
+            for (row, label) in labels.enumerated() { p[row * k + label] -= 1 }
+            for i in 0..<p.count { p[i] *= scale }
+        }
+        return dx
+    }
+}

@@ -1,0 +1,61 @@
+import Kiso
+
+/// The machinery shared by the layer-based networks: an ordered list of layers, each with
+/// the index that turns its own parameter names into the book's (`W` of the first Affine
+/// → `W1`, `gamma` of the second BatchNormalization → `gamma2`), the SoftmaxWithLoss on
+/// top, and optional L2 weight decay on every weight matrix `W…`.
+final class LayerChain {
+    private(set) var layers: [(layer: Layer, index: Int)] = []
+    let lastLayer = SoftmaxWithLoss()
+    var weightDecayLambda: Float = 0
+    private(set) var parameters: [(name: String, parameter: Parameter)] = []
+    private(set) var buffers: [(name: String, parameter: Parameter)] = []
+
+    /// Appends `layer`; its parameters and buffers get the suffix `index`.
+    func append(_ layer: Layer, index: Int) {
+        layers.append((layer, index))
+        parameters += layer.parameters.map { ("\($0.name)\(index)", $0.parameter) }
+        buffers += layer.buffers.map { ("\($0.name)\(index)", $0.parameter) }
+    }
+
+    func predict(_ x: Tensor, training: Bool) -> Tensor {
+        layers.reduce(x) { $1.layer.forward($0, training: training) }
+    }
+
+    /// ½·λ·Σ‖W‖² over the weight matrices (parameters whose name starts with "W").
+    var weightDecayLoss: Float {
+        guard weightDecayLambda != 0 else { return 0 }
+        var s = 0.0
+        for (name, p) in parameters where name.hasPrefix("W") {
+            p.value.withUnsafeBufferPointer { for v in $0 { s += Double(v) * Double(v) } }
+        }
+        return Float(0.5 * Double(weightDecayLambda) * s)
+    }
+
+    func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float {
+        lastLayer.forward(predict(x, training: training), t) + weightDecayLoss
+    }
+
+    /// Forward in training mode, backward through every layer, then `∂W += λ·W`.
+    func gradient(_ x: Tensor, _ t: Tensor) -> Float {
+        let loss = self.loss(x, t, training: true)
+        var dout = lastLayer.backward()
+        for (layer, _) in layers.reversed() { dout = layer.backward(dout) }
+        if weightDecayLambda != 0 {
+            for (name, p) in parameters where name.hasPrefix("W") { p.gradient.addScaled(p.value, weightDecayLambda) }
+        }
+        return loss
+    }
+
+    var dropoutLayers: [Dropout] { layers.compactMap { $0.layer as? Dropout } }
+
+    var randomGenerators: [RandomGenerator] {
+        get { dropoutLayers.map(\.generator) }
+        set {
+            let dropouts = dropoutLayers
+            kisoPrecondition(newValue.count == dropouts.count,
+                             "randomGenerators: \(newValue.count) generators for \(dropouts.count) dropout layers")
+            for (layer, g) in zip(dropouts, newValue) { layer.generator = g }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Kiso
+
+/// A Codable description of a fully connected network, enough to rebuild it (with fresh
+/// weights) before loading a checkpoint's state dictionary into it.
+public struct NetworkConfiguration: Codable, Sendable, Equatable {
+    /// Which class of the book to build.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case simpleNet, twoLayerNet, multiLayerNet, multiLayerNetExtend
+    }
+
+    public var kind: Kind
+    public var inputSize: Int
+    public var hiddenSizes: [Int]
+    public var outputSize: Int
+    public var activation: ActivationKind
+    public var weightInit: WeightInit
+    public var weightDecayLambda: Float
+    public var useBatchnorm: Bool
+    public var useDropout: Bool
+    public var dropoutRatio: Float
+
+    public init(kind: Kind, inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: ActivationKind = .relu,
+                weightInit: WeightInit = .he, weightDecayLambda: Float = 0, useBatchnorm: Bool = false,
+                useDropout: Bool = false, dropoutRatio: Float = 0.5) {
+        self.kind = kind
+        self.inputSize = inputSize
+        self.hiddenSizes = hiddenSizes
+        self.outputSize = outputSize
+        self.activation = activation
+        self.weightInit = weightInit
+        self.weightDecayLambda = weightDecayLambda
+        self.useBatchnorm = useBatchnorm
+        self.useDropout = useDropout
+        self.dropoutRatio = dropoutRatio
+    }
+
+    /// A new network of this description, initialised from `seed`.
+    /// - Throws: ``NetworkStateError`` when the sizes do not fit the kind (e.g. a
+    ///   TwoLayerNet needs exactly one hidden size, a TwoLayerNet's init a number).
+    public func makeNetwork(seed: UInt64 = 0) throws -> Network {
+        let sizes = [inputSize] + hiddenSizes + [outputSize]
+        guard sizes.allSatisfy({ $0 > 0 }) else {
+            throw NetworkStateError(description: "layer sizes \(sizes) must all be positive")
+        }
+        guard dropoutRatio >= 0 && dropoutRatio < 1 else {
+            throw NetworkStateError(description: "dropout ratio \(dropoutRatio) must be in [0, 1)")
+        }
+        switch kind {
+        case .simpleNet:
+            guard inputSize == 2, hiddenSizes.isEmpty, outputSize == 3 else {
+                throw NetworkStateError(description: "simpleNet is 2 → 3 with no hidden layer, not \(sizes)")
+            }
+            return SimpleNet(seed: seed)
+        case .twoLayerNet:
+            guard hiddenSizes.count == 1, case .std(let std) = weightInit else {
+                throw NetworkStateError(description: "twoLayerNet needs one hidden size and a numeric init std, got \(hiddenSizes) and \(weightInit)")
+            }
+            return TwoLayerNet(inputSize: inputSize, hiddenSize: hiddenSizes[0], outputSize: outputSize,
+                               weightInitStd: std, activation: activation, seed: seed)
+        case .multiLayerNet:
+            return MultiLayerNet(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize, activation: activation,
+                                 weightInit: weightInit, weightDecayLambda: weightDecayLambda, seed: seed)
+        case .multiLayerNetExtend:
+            return MultiLayerNetExtend(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
+                                       activation: activation, weightInit: weightInit, weightDecayLambda: weightDecayLambda,
+                                       useDropout: useDropout, dropoutRatio: dropoutRatio, useBatchnorm: useBatchnorm, seed: seed)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Kiso
+
+/// AdaGrad: `h ← h + g²`, `W ← W − η·g / (√h + 1e-7)` (book default η = 0.01).
+public final class AdaGrad: Optimizer {
+    public let kind = OptimizerKind.adagrad
+    public var learningRate: Float
+    private let slots = OptimizerSlots(kind: .adagrad)
+
+    public init(learningRate: Float = 0.01) { self.learningRate = learningRate }
+
+    public func update(_ params: [(name: String, parameter: Parameter)]) {
+        let lr = learningRate
+        for (name, p) in params {
+            slots.withBuffers(name, p) { w, g, s in
+                let h = s[0]
+                for i in 0..<w.count {
+                    h[i] += g[i] * g[i]
+                    w[i] -= lr * g[i] / (h[i].squareRoot() + 1e-7)
+                }
+            }
+        }
+        slots.step += 1
+    }
+
+    public var state: OptimizerState { slots.state }
+    public func load(state: OptimizerState) throws { try slots.load(state) }
+}
+
+/// RMSprop: `h ← ρ·h + (1 − ρ)·g²`, `W ← W − η·g / (√h + 1e-7)` (book defaults η = 0.01, ρ = 0.99).
+public final class RMSprop: Optimizer {
+    public let kind = OptimizerKind.rmsprop
+    public var learningRate: Float
+    /// ρ, the decay of the running average of g².
+    public let decayRate: Float
+    private let slots = OptimizerSlots(kind: .rmsprop)
+
+    public init(learningRate: Float = 0.01, decayRate: Float = 0.99) {
+        self.learningRate = learningRate
+        self.decayRate = decayRate
+    }
+
+    public func update(_ params: [(name: String, parameter: Parameter)]) {
+        let (lr, rho) = (learningRate, decayRate)
+        for (name, p) in params {
+            slots.withBuffers(name, p) { w, g, s in
+                let h = s[0]
+                for i in 0..<w.count {
+                    h[i] = rho * h[i] + (1 - rho) * g[i] * g[i]
+                    w[i] -= lr * g[i] / (h[i].squareRoot() + 1e-7)
+                }
+            }
+        }
+        slots.step += 1
+    }
+
+    public var state: OptimizerState { slots.state }
+    public func load(state: OptimizerState) throws { try slots.load(state) }
+}
+
+/// Adam in the book's form, with the bias correction folded into the step size. At step t:
+///
+///     η_t = η · √(1 − β2^t) / (1 − β1^t)
+///     m ← m + (1 − β1)·(g − m),   v ← v + (1 − β2)·(g² − v),   W ← W − η_t·m / (√v + 1e-7)
+///
+/// (book defaults η = 0.001, β1 = 0.9, β2 = 0.999).
+public final class Adam: Optimizer {
+    public let kind = OptimizerKind.adam
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float
+    private let slots = OptimizerSlots(kind: .adam)
+
+    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+    }
+
+    public func update(_ params: [(name: String, parameter: Parameter)]) {
+        slots.step += 1
+        let t = Double(slots.step)
+        let lrT = Float(Double(learningRate) * (1 - Foundation.pow(Double(beta2), t)).squareRoot()
+                        / (1 - Foundation.pow(Double(beta1), t)))
+        let (b1, b2) = (beta1, beta2)
+        for (name, p) in params {
+            slots.withBuffers(name, p) { w, g, s in
+                let (m, v) = (s[0], s[1])
+                for i in 0..<w.count {
+                    m[i] += (1 - b1) * (g[i] - m[i])
+                    v[i] += (1 - b2) * (g[i] * g[i] - v[i])
+                    w[i] -= lrT * m[i] / (v[i].squareRoot() + 1e-7)
+                }
+            }
+        }
+    }
+
+    public var state: OptimizerState { slots.state }
+    public func load(state: OptimizerState) throws { try slots.load(state) }
+}

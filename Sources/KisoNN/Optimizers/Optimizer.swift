@@ -1,0 +1,153 @@
+import Kiso
+
+/// An update rule of chapter 6. `update` moves each parameter's value using its gradient
+/// and the optimizer's per-parameter state, which is kept under the parameter's name (so
+/// the same optimizer must always see the same names, e.g. `W1`, `b1`, …).
+public protocol Optimizer: AnyObject {
+    /// The kind (its name for the command line and checkpoints).
+    var kind: OptimizerKind { get }
+    /// The learning rate η.
+    var learningRate: Float { get set }
+    /// Applies one update to every parameter, using `parameter.gradient`.
+    func update(_ params: [(name: String, parameter: Parameter)])
+    /// Everything needed to continue exactly where the optimizer stopped: per-parameter
+    /// tensors named `"<slot>.<parameter>"` (e.g. `"v.W1"`, `"m.b2"`) and the step counter.
+    var state: OptimizerState { get }
+    /// Replaces the state by a saved one.
+    /// - Throws: ``OptimizerStateError`` when a slot name is not one of this optimizer's.
+    func load(state: OptimizerState) throws
+}
+
+/// The saved state of an ``Optimizer``: named tensors plus the number of updates made.
+public struct OptimizerState: Sendable {
+    /// Per-parameter slots, `"<slot>.<parameter name>"` → tensor shaped like the parameter.
+    public var tensors: [String: Tensor]
+    /// How many times `update` has run.
+    public var step: Int
+
+    public init(tensors: [String: Tensor] = [:], step: Int = 0) {
+        self.tensors = tensors
+        self.step = step
+    }
+}
+
+/// A saved optimizer state that does not fit the optimizer it is loaded into.
+public struct OptimizerStateError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The optimizers of the book by name.
+public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
+    case sgd, momentum, nesterov, adagrad, rmsprop, adam
+
+    /// The kind called `name` (case-insensitive; the book's misspelt `"rmsprpo"` is accepted).
+    /// - Throws: ``OptimizerStateError`` naming the known kinds when `name` is none of them.
+    public init(name: String) throws {
+        let key = name.lowercased()
+        if key == "rmsprpo" { self = .rmsprop; return }
+        guard let kind = OptimizerKind(rawValue: key) else {
+            throw OptimizerStateError(description: "unknown optimizer '\(name)'; choose one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = kind
+    }
+
+    /// The book's default learning rate (0.01, and 0.001 for Adam).
+    public var defaultLearningRate: Float { self == .adam ? 0.001 : 0.01 }
+
+    /// The slot names this kind keeps per parameter.
+    var slots: [String] {
+        switch self {
+        case .sgd: []
+        case .momentum, .nesterov: ["v"]
+        case .adagrad, .rmsprop: ["h"]
+        case .adam: ["m", "v"]
+        }
+    }
+}
+
+/// The hyper-parameters of an optimizer; `nil` means the book's default for that kind.
+public struct OptimizerSettings: Codable, Sendable, Equatable {
+    public var kind: OptimizerKind
+    public var learningRate: Float?
+    /// Momentum and Nesterov's α (0.9).
+    public var momentum: Float?
+    /// RMSprop's decay rate (0.99).
+    public var decayRate: Float?
+    /// Adam's β1 (0.9) and β2 (0.999).
+    public var beta1: Float?
+    public var beta2: Float?
+
+    public init(kind: OptimizerKind, learningRate: Float? = nil, momentum: Float? = nil,
+                decayRate: Float? = nil, beta1: Float? = nil, beta2: Float? = nil) {
+        self.kind = kind
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.decayRate = decayRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+    }
+
+    /// A fresh optimizer with these settings.
+    public func makeOptimizer() -> Optimizer {
+        let lr = learningRate ?? kind.defaultLearningRate
+        switch kind {
+        case .sgd: return SGD(learningRate: lr)
+        case .momentum: return Momentum(learningRate: lr, momentum: momentum ?? 0.9)
+        case .nesterov: return Nesterov(learningRate: lr, momentum: momentum ?? 0.9)
+        case .adagrad: return AdaGrad(learningRate: lr)
+        case .rmsprop: return RMSprop(learningRate: lr, decayRate: decayRate ?? 0.99)
+        case .adam: return Adam(learningRate: lr, beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999)
+        }
+    }
+}
+
+/// The optimizer called `name` (see ``OptimizerKind/init(name:)``) with the book's
+/// defaults for every hyper-parameter not given.
+/// - Throws: ``OptimizerStateError`` for an unknown name.
+public func makeOptimizer(name: String, learningRate: Float? = nil, momentum: Float? = nil,
+                          decayRate: Float? = nil, beta1: Float? = nil, beta2: Float? = nil) throws -> Optimizer {
+    OptimizerSettings(kind: try OptimizerKind(name: name), learningRate: learningRate, momentum: momentum,
+                      decayRate: decayRate, beta1: beta1, beta2: beta2).makeOptimizer()
+}
+
+/// Per-parameter state storage shared by the optimizers: slot tensors created as zeros
+/// on first use, updated in place through raw buffers.
+final class OptimizerSlots {
+    let kind: OptimizerKind
+    var tensors: [String: Tensor] = [:]
+    var step = 0
+
+    init(kind: OptimizerKind) { self.kind = kind }
+
+    /// Calls `body(value, gradient, slots…)` with mutable buffers for one parameter; the
+    /// slots are `kind.slots` in order, zero-initialised the first time `name` is seen.
+    func withBuffers(_ name: String, _ parameter: Parameter,
+                     _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, [UnsafeMutablePointer<Float>]) -> Void) {
+        kisoPrecondition(parameter.gradient.shape == parameter.value.shape,
+                         "\(kind.rawValue) update of \(name): gradient \(parameter.gradient.shape) does not match value \(parameter.value.shape)")
+        var pointers: [UnsafeMutablePointer<Float>] = []
+        for slot in kind.slots {
+            let key = "\(slot).\(name)"
+            if tensors[key]?.shape != parameter.value.shape { tensors[key] = Tensor.zeros(parameter.value.shape) }
+            tensors[key]!.makeUnique()
+            pointers.append(tensors[key]!.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        }
+        let gradient = parameter.gradient
+        gradient.withUnsafeBufferPointer { g in
+            parameter.value.withUnsafeMutableBufferPointer { v in body(v, g, pointers) }
+        }
+    }
+
+    var state: OptimizerState { OptimizerState(tensors: tensors, step: step) }
+
+    func load(_ state: OptimizerState) throws {
+        for key in state.tensors.keys {
+            let slot = key.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+            guard kind.slots.contains(slot), key.count > slot.count + 1 else {
+                throw OptimizerStateError(description: "optimizer state entry '\(key)' does not belong to \(kind.rawValue) (its slots: \(kind.slots))")
+            }
+        }
+        tensors = state.tensors
+        step = state.step
+    }
+}

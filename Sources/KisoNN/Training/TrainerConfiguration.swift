@@ -1,0 +1,106 @@
+import Kiso
+
+/// The settings of a ``Trainer`` run (the book's `Trainer` arguments, plus Kiso's options).
+public struct TrainerConfiguration: Codable, Sendable, Equatable {
+    /// How mini-batches are drawn.
+    public enum Sampling: String, Codable, Sendable, CaseIterable {
+        /// Like the book: each batch is `miniBatchSize` random indices drawn with replacement
+        /// (`np.random.choice(train_size, batch_size)`).
+        case withReplacement
+        /// Each epoch visits a fresh random permutation of the data in consecutive batches
+        /// (the last partial batch is dropped).
+        case shuffledEpochs
+    }
+
+    /// Number of epochs; one epoch is `max(trainSize / miniBatchSize, 1)` iterations.
+    public var epochs: Int
+    /// Samples per mini-batch.
+    public var miniBatchSize: Int
+    /// The optimizer and its hyper-parameters.
+    public var optimizer: OptimizerSettings
+    /// How batches are drawn.
+    public var sampling: Sampling
+    /// Evaluate each epoch on the first N training and test samples (the book's
+    /// `evaluate_sample_num_per_epoch`), or on all of them when `nil`.
+    public var evaluationSampleCount: Int?
+    /// Record the loss with an extra forward pass after each update (the book's Trainer,
+    /// in inference mode); when `false`, the loss of the backprop forward pass (before the
+    /// update) is recorded, saving a forward pass per iteration.
+    public var recordsLossWithExtraForward: Bool
+    /// When set, train for exactly this many iterations instead of `epochs` full epochs
+    /// (e.g. the book's chapter 5 loop of 10 000 iterations).
+    public var iterations: Int?
+    /// Seed of the batch sampling.
+    public var seed: UInt64
+
+    /// The book's defaults: 20 epochs, batch 100, SGD lr 0.01, batches with replacement, no
+    /// evaluation sample limit.
+    public init(epochs: Int = 20, miniBatchSize: Int = 100, optimizer: OptimizerSettings = OptimizerSettings(kind: .sgd),
+                sampling: Sampling = .withReplacement, evaluationSampleCount: Int? = nil,
+                recordsLossWithExtraForward: Bool = false, iterations: Int? = nil, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.miniBatchSize = miniBatchSize
+        self.optimizer = optimizer
+        self.sampling = sampling
+        self.evaluationSampleCount = evaluationSampleCount
+        self.recordsLossWithExtraForward = recordsLossWithExtraForward
+        self.iterations = iterations
+        self.seed = seed
+    }
+}
+
+/// What a training run recorded: the loss of every iteration and the accuracies after
+/// each epoch (the book's `train_loss_list`, `train_acc_list`, `test_acc_list`).
+public struct TrainingHistory: Codable, Sendable, Equatable {
+    public var trainLossList: [Float] = []
+    public var trainAccList: [Float] = []
+    public var testAccList: [Float] = []
+    public init() {}
+}
+
+/// One finished iteration, for progress bars.
+public struct TrainingProgress: Sendable {
+    /// Iterations completed so far (1-based) and in total.
+    public let iteration: Int, totalIterations: Int
+    /// Epochs completed so far (0 during the first epoch).
+    public let epoch: Int
+    /// The loss recorded for this iteration.
+    public let loss: Float
+}
+
+/// The evaluation after an epoch.
+public struct EpochReport: Sendable {
+    /// The epoch just completed (1-based) and the total.
+    public let epoch: Int, totalEpochs: Int
+    public let trainAccuracy: Float, testAccuracy: Float
+}
+
+/// How a call to ``Trainer/train()`` ended.
+public struct TrainingResult: Sendable {
+    public let history: TrainingHistory
+    /// Accuracy on the whole test set at the end (`nil` when training was stopped early).
+    public let finalTestAccuracy: Float?
+    /// Whether ``Trainer/shouldStop`` ended the run before the last iteration.
+    public let stopped: Bool
+    /// Iterations completed.
+    public let iterations: Int
+}
+
+/// Errors a training run can raise.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The loss became NaN or infinite.
+    case nonFiniteLoss(iteration: Int, loss: Float, learningRate: Float)
+    /// The data or settings cannot be used.
+    case invalidSetup(String)
+    /// A saved trainer state does not fit this trainer.
+    case invalidState(String)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(iteration, loss, lr):
+            "the loss became \(loss) at iteration \(iteration): training diverged; try a smaller learning rate than \(lr)"
+        case let .invalidSetup(message): "cannot train: \(message)"
+        case let .invalidState(message): "cannot resume: \(message)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Testing
+import Kiso
+import KisoNN
+
+/// One (or two) steps of each optimizer on W = [1, −2] with gradient g = [0.5, 0.25],
+/// against values computed by hand from the book's update rules. Results near 1–2 carry
+/// float32 rounding of a few ulps (ulp ≈ 2.4e-7 there), hence 1e-6.
+@Suite struct OptimizerTests {
+    static func run(_ optimizer: Optimizer, steps: Int = 1) -> [Float] {
+        let p = Parameter(Tensor([1, -2]))
+        p.gradient = Tensor([0.5, 0.25])
+        for _ in 0..<steps { optimizer.update([("W1", p)]) }
+        return p.value.scalars
+    }
+
+    @Test func sgd() {
+        // W − 0.01·g
+        #expect(close(Self.run(SGD()), [0.995, -2.0025], 1e-6))
+    }
+
+    @Test func momentum() {
+        // v1 = −0.01·g = (−0.005, −0.0025); v2 = 0.9·v1 − 0.01·g = (−0.0095, −0.00475)
+        #expect(close(Self.run(Momentum(), steps: 2), [1 - 0.005 - 0.0095, -2 - 0.0025 - 0.00475], 1e-6))
+    }
+
+    @Test func nesterov() {
+        // v = −0.01·g; W += 0.81·v − 1.9·0.01·g = (−0.01355, −0.006775)
+        #expect(close(Self.run(Nesterov()), [0.98645, -2.006775], 1e-6))
+    }
+
+    @Test func adaGrad() {
+        // h = g²; W −= 0.01·g/(|g| + 1e-7) ≈ 0.01·sign(g)
+        #expect(close(Self.run(AdaGrad()), [0.99, -2.01], 1e-6))
+    }
+
+    @Test func rmsprop() {
+        // h = 0.01·g² → √h = 0.1·|g|; W −= 0.01·g/(0.1·|g|) = 0.1·sign(g)
+        #expect(close(Self.run(RMSprop()), [0.9, -2.1], 1e-6))
+    }
+
+    @Test func adam() {
+        // Step 1: lr_t = 0.001·√0.001/0.1; m = 0.1·g, v = 0.001·g², m/√v = √10·sign(g);
+        // lr_t·√10 = 0.001, Adam's well-known first step of lr·sign(g).
+        #expect(close(Self.run(Adam()), [0.999, -2.001], 1e-6))
+        // Step 2 with the same g: m = 0.19·g, v = 0.001999·g², lr_t = 0.001·√0.001999/0.19.
+        let lr2 = 0.001 * 0.001999.squareRoot() / 0.19
+        let step2 = lr2 * 0.19 / 0.001999.squareRoot()
+        #expect(close(Self.run(Adam(), steps: 2), [0.999 - step2, -2.001 - step2], 1e-6))
+    }
+
+    @Test func makeOptimizerByNameWithTheBooksDefaults() throws {
+        #expect(try makeOptimizer(name: "SGD").learningRate == 0.01)
+        #expect(try makeOptimizer(name: "adam").learningRate == 0.001)
+        #expect(try makeOptimizer(name: "rmsprpo").kind == .rmsprop)
+        #expect(try makeOptimizer(name: "momentum", learningRate: 0.1).learningRate == 0.1)
+        #expect(throws: OptimizerStateError.self) { try makeOptimizer(name: "lbfgs") }
+    }
+
+    @Test func stateRoundTripsExactly() throws {
+        for kind in OptimizerKind.allCases {
+            let a = OptimizerSettings(kind: kind).makeOptimizer()
+            let p = Parameter(Tensor([1, -2])), q = Parameter(Tensor([1, -2]))
+            p.gradient = Tensor([0.5, 0.25]); q.gradient = p.gradient
+            a.update([("W1", p)]); a.update([("W1", p)])
+            let b = OptimizerSettings(kind: kind).makeOptimizer()
+            b.update([("W1", q)]); b.update([("W1", q)])
+            // Continue `b` from `a`'s state: both must now move identically.
+            try b.load(state: a.state)
+            #expect(b.state.step == 2)
+            a.update([("W1", p)]); b.update([("W1", q)])
+            #expect(p.value.scalars == q.value.scalars, "\(kind)")
+        }
+        #expect(throws: OptimizerStateError.self) {
+            try Adam().load(state: OptimizerState(tensors: ["h.W1": Tensor([1])], step: 1))
+        }
+    }
+}
