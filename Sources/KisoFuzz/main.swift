@@ -22,17 +22,20 @@ func usage() -> Never {
     exit(2)
 }
 
+/// Prints `line` unbuffered, so progress reaches a log file even if the run then crashes.
+func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else { usage() }
 
 if first == "extract" {
     guard arguments.count == 3 else { usage() }
     guard let input = CrashRecorder.pendingInput(at: arguments[1]) else {
-        print("kiso-fuzz: no pending input in \(arguments[1])")
+        report("kiso-fuzz: no pending input in \(arguments[1])")
         exit(1)
     }
     _ = FileManager.default.createFile(atPath: arguments[2], contents: Data(input))
-    print("kiso-fuzz: wrote \(input.count) bytes to \(arguments[2])")
+    report("kiso-fuzz: wrote \(input.count) bytes to \(arguments[2])")
     exit(0)
 }
 
@@ -41,8 +44,8 @@ arguments.removeFirst()
 
 if arguments.first == "--replay" {
     for path in arguments.dropFirst() {
-        guard let data = FileManager.default.contents(atPath: path) else { print("\(path): unreadable"); exit(1) }
-        print("\(path): \(target.run([UInt8](data)))")
+        guard let data = FileManager.default.contents(atPath: path) else { report("\(path): unreadable"); exit(1) }
+        report("\(path): \(target.run([UInt8](data)))")
     }
     exit(0)
 }
@@ -102,9 +105,9 @@ while Date().timeIntervalSince(start) < seconds {
     }
     if Date().timeIntervalSince(lastReport) >= 30 {
         lastReport = Date()
-        print("kiso-fuzz \(target.rawValue): \(recorder.executions) executions, corpus \(corpus.count), outcomes \(signatures.count)")
+        report("kiso-fuzz \(target.rawValue): \(recorder.executions) executions, corpus \(corpus.count), outcomes \(signatures.count)")
     }
 }
 recorder.clear()
-if ProcessInfo.processInfo.environment["KISO_FUZZ_OUTCOMES"] != nil { signatures.sorted().forEach { print("  outcome:", $0) } }
-print("kiso-fuzz \(target.rawValue): done — \(recorder.executions) executions in \(Int(Date().timeIntervalSince(start))) s, corpus \(corpus.count), \(signatures.count) distinct outcomes, no crash")
+if ProcessInfo.processInfo.environment["KISO_FUZZ_OUTCOMES"] != nil { signatures.sorted().forEach { report("  outcome: \($0)") } }
+report("kiso-fuzz \(target.rawValue): done — \(recorder.executions) executions in \(Int(Date().timeIntervalSince(start))) s, corpus \(corpus.count), \(signatures.count) distinct outcomes, no crash")
