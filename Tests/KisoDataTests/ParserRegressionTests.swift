@@ -49,3 +49,30 @@ import Testing
         #expect(named?.detail.contains("…") == true)
     }
 }
+
+extension ParserRegressionTests {
+    /// A pickle of `count` distinct arrays (float32, shape (1024,)) that all use one 4 KB bytes
+    /// object through BINGET.
+    static func sharedDataPickle(arrays count: Int) -> [UInt8] {
+        let c = { (s: String) in Array(s.utf8) }
+        var bytes: [UInt8] = [0x80, 2, 0x7D, 0x28]
+        bytes += c("cnumpy\ndtype\n") + [0x8C, 2] + c("f4") + [0x4B, 0, 0x4B, 1, 0x87, 0x52]
+            + [0x28, 0x4B, 3, 0x8C, 1] + c("<") + [0x4E, 0x4E, 0x4E, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF, 0x4A, 0xFF, 0xFF, 0xFF, 0xFF, 0x4B, 0, 0x74, 0x62]
+            + [0x71, 1, 0x30]                                                               // memo 1 = dtype
+        bytes += [0x42, 0x00, 0x10, 0, 0] + [UInt8](repeating: 0, count: 4096) + [0x71, 2, 0x30]   // memo 2 = 4 KB
+        for i in 0..<count {
+            bytes += [0x8C, 5] + c(String(format: "k%04d", i))
+            bytes += c("cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n") + [0x4B, 0, 0x85, 0x43, 1] + c("b") + [0x87, 0x52]
+            bytes += [0x28, 0x4B, 1, 0x4D, 0x00, 0x04, 0x85, 0x68, 1, 0x89, 0x68, 2, 0x74, 0x62]
+        }
+        return bytes + [0x75, 0x2E]
+    }
+
+    @Test func memoReferencesCannotMultiplyMemory() throws {
+        // 2000 arrays × 4 KB = 8 MB of tensors from a 140 KB file: refused. Legitimate NumPy pickles
+        // never share data between arrays, so their data always fits in the file.
+        #expect(F.formatError { _ = try BookPickle.decode(Self.sharedDataPickle(arrays: 2000)) }?.reason == .limitExceeded)
+        let one = try BookPickle.decode(Self.sharedDataPickle(arrays: 1))
+        #expect(one.tensors["k0000"]?.shape == [1024])
+    }
+}

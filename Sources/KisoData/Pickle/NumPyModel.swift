@@ -4,8 +4,9 @@ import Kiso
 /// assemble array descriptions (`PickleArray`, `PickleDType`) and check their arguments;
 /// any other combination is an error.
 enum NumPyModel {
-    /// `callable(*args)` for the whitelisted globals.
-    static func reduce(_ callable: PickleValue, _ args: PickleValue, file: String) throws -> PickleValue {
+    /// `callable(*args)` for the whitelisted globals. `byteBudget` is what `_codecs.encode` may
+    /// still create (the file's size in all), so memo references cannot multiply memory.
+    static func reduce(_ callable: PickleValue, _ args: PickleValue, byteBudget: inout Int, file: String) throws -> PickleValue {
         func bad(_ what: String) -> FileFormatError {
             FileFormatError(.unexpectedContent, "the pickle calls \(callable.kind) with \(what), which is not how NumPy pickles arrays", file: file)
         }
@@ -46,6 +47,10 @@ enum NumPyModel {
             guard a.count == 2, case let .string(text) = a[0], case let .string(encoding) = a[1],
                   ["latin1", "latin-1", "iso-8859-1"].contains(encoding.lowercased()) else {
                 throw bad("arguments other than (text, 'latin1')")
+            }
+            byteBudget -= text.utf8.count
+            guard byteBudget >= 0 else {
+                throw FileFormatError(.limitExceeded, "the pickle decodes more text to bytes than the file holds (shared data used many times)", file: file)
             }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(text.unicodeScalars.count)

@@ -14,10 +14,13 @@ struct PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private let file: String
+    /// Bytes `_codecs.encode` may still create: at most the file's size.
+    private var byteBudget: Int
 
     init(_ bytes: [UInt8], file: String) {
         reader = ByteReader(bytes, file: file)
         self.file = file
+        byteBudget = bytes.count
     }
 
     private func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError {
@@ -196,7 +199,7 @@ struct PickleMachine {
                 try push(.global(try global(module, name)))
             case UInt8(ascii: "R"):                                                  // REDUCE
                 let args = try pop("REDUCE"), callable = try pop("REDUCE")
-                try push(try NumPyModel.reduce(callable, args, file: file))
+                try push(try NumPyModel.reduce(callable, args, byteBudget: &byteBudget, file: file))
             case UInt8(ascii: "b"):                                                  // BUILD
                 let state = try pop("BUILD")
                 try NumPyModel.build(try top("BUILD"), state, file: file)
