@@ -83,6 +83,20 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// `matrix + row` by the SIMD bias-row kernel when `row` is a vector (shape `[n]` or
+    /// `[1, n]`) as long as the last axis of `matrix` (at least 2-d); nil otherwise.
+    static func addingRow(_ matrix: Tensor, _ row: Tensor) -> Tensor? {
+        guard matrix.ndim >= 2, let n = matrix.shape.last, n > 0, row.count == n,
+              row.shape == [n] || row.shape == [1, n] else { return nil }
+        return Tensor(shape: matrix.shape, unsafeUninitialized: { out in
+            matrix.withUnsafeBufferPointer { pm in row.withUnsafeBufferPointer { pr in
+                Kernels.addRow(pm.baseAddress!, row: pr.baseAddress!, out.baseAddress!, rows: pm.count / n, columns: n)
+            } }
+        })
+    }
+}
+
 /// Walks a broadcast result row by row (all axes but the last), handing each row's
 /// starting offsets and inner strides (0 or 1) in `a` and `b` to `body`.
 @usableFromInline
@@ -129,7 +143,10 @@ enum BroadcastLoop {
 
 extension Tensor {
     /// Element-wise sum with broadcasting.
-    public static func + (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "+") { $0 + $1 } }
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        if let sum = addingRow(a, b) ?? addingRow(b, a) { return sum }
+        return broadcasting(a, b, operation: "+") { $0 + $1 }
+    }
     /// Element-wise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "-") { $0 - $1 } }
     /// Element-wise product with broadcasting.
@@ -232,7 +249,11 @@ public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { Tensor.broadcasting(a,
 /// The smaller of `a` and `b` element-wise, with broadcasting.
 public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { Tensor.broadcasting(a, b, operation: "minimum") { Swift.min($0, $1) } }
 /// The larger of each element and `s` (e.g. ReLU is `maximum(x, 0)`).
-public func maximum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.max($0, s) } }
+public func maximum(_ a: Tensor, _ s: Float) -> Tensor {
+    Tensor(shape: a.shape, unsafeUninitialized: { out in
+        a.withUnsafeBufferPointer { Kernels.maximum($0.baseAddress!, s, out.baseAddress!, count: $0.count) }
+    })
+}
 /// The smaller of each element and `s`.
 public func minimum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.min($0, s) } }
 /// Each element limited to `low...high`.

@@ -2,7 +2,9 @@ import Kiso
 
 /// One chart: its series, labels, scales and limits. Build it up with `line`, `scatter`,
 /// `histogram`, `contour` and `arrows`, then place it in a `Figure`. Series without an explicit
-/// colour take the next one of `Color.cycle`, as in matplotlib.
+/// colour take the next one of `Color.cycle`, as in matplotlib. A path overlaid on a contour
+/// (gradient descent, optimizer trajectories) is a `line` with a `marker`; a numerical
+/// derivative's tangent is a second `line`.
 ///
 /// ```swift
 /// var figure = Figure()

@@ -1,5 +1,6 @@
 /// An sRGB colour for charts and image grids.
 public struct Color: Equatable, Sendable {
+    /// The 8-bit sRGB components.
     public var red: UInt8, green: UInt8, blue: UInt8
 
     /// A colour from its 8-bit components.

@@ -10,6 +10,7 @@ public struct ContourLine: Sendable, Equatable {
     /// grid's border or at missing (NaN) values.
     public var isClosed: Bool
 
+    /// Same level, closedness and points (compared coordinate by coordinate).
     public static func == (a: ContourLine, b: ContourLine) -> Bool {
         a.level == b.level && a.isClosed == b.isClosed && a.points.count == b.points.count
             && zip(a.points, b.points).allSatisfy { $0.x == $1.x && $0.y == $1.y }

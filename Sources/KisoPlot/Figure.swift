@@ -85,6 +85,7 @@ public enum PlotError: Error, CustomStringConvertible, Equatable {
     /// The file at `path` could not be written.
     case cannotWrite(path: String, reason: String)
 
+    /// A one-line message naming the file and the reason.
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"

@@ -46,7 +46,14 @@ public enum Marker: Sendable, Equatable {
 public enum LegendPlacement: Sendable, Equatable {
     /// The corner that covers the fewest data points (matplotlib's `best`).
     case best
-    case upperRight, upperLeft, lowerLeft, lowerRight
+    /// Top right corner.
+    case upperRight
+    /// Top left corner.
+    case upperLeft
+    /// Bottom left corner.
+    case lowerLeft
+    /// Bottom right corner.
+    case lowerRight
     /// No legend, even when series have labels.
     case hidden
 }

@@ -7,6 +7,10 @@ public struct BenchCommand: ParsableCommand {
         abstract: "Measure the speed of Kiso's kernels and networks.",
         subcommands: [
             KernelsBenchmark.self,
+            TwoLayerBenchmark.self,
+            OptimizersBenchmark.self,
+            InitBenchmark.self,
+            ConvNetBenchmark.self,
         ]
     )
 

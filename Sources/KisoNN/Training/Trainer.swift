@@ -105,6 +105,7 @@ public final class Trainer {
 
     private func evaluateEpoch() {
         epoch += 1
+        if configuration.evaluationSampleCount == 0 { return }
         var (x, t, xt, tt) = (xTrain, tTrain, xTest, tTest)
         if let n = configuration.evaluationSampleCount {
             x = xTrain[0..<Swift.min(n, xTrain.shape[0])]; t = tTrain[0..<x.shape[0]]

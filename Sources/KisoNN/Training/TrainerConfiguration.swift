@@ -21,7 +21,8 @@ public struct TrainerConfiguration: Codable, Sendable, Equatable {
     /// How batches are drawn.
     public var sampling: Sampling
     /// Evaluate each epoch on the first N training and test samples (the book's
-    /// `evaluate_sample_num_per_epoch`), or on all of them when `nil`.
+    /// `evaluate_sample_num_per_epoch`), or on all of them when `nil`; 0 turns the per-epoch
+    /// evaluation off (the accuracy lists stay empty).
     public var evaluationSampleCount: Int?
     /// Record the loss with an extra forward pass after each update (the book's Trainer,
     /// in inference mode); when `false`, the loss of the backprop forward pass (before the
