@@ -76,3 +76,21 @@ extension ParserRegressionTests {
         #expect(one.tensors["k0000"]?.shape == [1024])
     }
 }
+
+extension ParserRegressionTests {
+    /// kiso-fuzz, pickle, seed 101: 10 001 × MARK DICT then a bad GLOBAL took seconds, because every
+    /// DICT copied the whole stack (quadratic). The original 20 KB input, rebuilt.
+    static let fuzzHangPickle: [UInt8] = F.hex("8005800329") + [UInt8](repeating: 0, count: 20_002).enumerated().map { $0.offset % 2 == 0 ? 0x28 : 0x64 }
+        + F.hex("63636c656374696374696f6e206e64726564446963740a61727261790a727261790a72726179000000000000000061790a727261790a727261790a727261790a727261790a727261790a727261790a4b4b4b4b4b4b4b4b4b4b4b")
+
+    @Test func manyMarkedContainersParseInLinearTime() throws {
+        #expect(Self.fuzzHangPickle.count == 20_097)
+        #expect(F.formatError { _ = try BookPickle.decode(Self.fuzzHangPickle) }?.reason == .forbiddenGlobal)
+        // 90 000 MARK DICT pairs: linear work is ~10 ms; the quadratic version copied ~4·10⁹ stack
+        // entries (minutes). 10 s leaves two orders of magnitude for a slow, loaded CI machine.
+        let many = [0x80, 2] + [UInt8](repeating: 0, count: 180_000).enumerated().map { $0.offset % 2 == 0 ? 0x28 : 0x64 } + [UInt8(ascii: ".")]
+        let start = ContinuousClock.now
+        #expect(try BookPickle.decode(many).tensors.isEmpty)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+}

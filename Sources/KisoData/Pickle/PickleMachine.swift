@@ -47,8 +47,9 @@ struct PickleMachine {
         guard let mark = marks.popLast(), mark <= stack.count else {
             throw error(.malformedHeader, "\(opcode) at byte \(reader.offset - 1) has no matching MARK")
         }
-        defer { stack.removeSubrange(mark...) }
-        return Array(stack[mark...])
+        let items = Array(stack[mark...])
+        stack.removeSubrange(mark...)
+        return items
     }
 
     private mutating func top(_ opcode: String) throws -> PickleValue {
@@ -148,7 +149,9 @@ struct PickleMachine {
             case UInt8(ascii: "T"): try push(.bytes(Array(try reader.take(try length(4, "BINSTRING"), "bytes"))))
             case UInt8(ascii: "U"): try push(.bytes(Array(try reader.take(try length(1, "SHORT_BINSTRING"), "bytes"))))
             case UInt8(ascii: ")"): try push(.makeTuple([]))
-            case UInt8(ascii: "t"): try push(.makeTuple(try popToMark("TUPLE")))
+            case UInt8(ascii: "t"):
+                let items = try popToMark("TUPLE")
+                try push(.makeTuple(items))
             case 0x85: try push(.makeTuple([try pop("TUPLE1")]))
             case 0x86:
                 let b = try pop("TUPLE2"), a = try pop("TUPLE2")
@@ -158,30 +161,35 @@ struct PickleMachine {
                 try push(.makeTuple([a, b, c]))
             case UInt8(ascii: "]"): try push(.list(PickleList()))
             case UInt8(ascii: "l"):
+                // Pop into a local first: `append(try popToMark(…))` would hold a copy of `self` (and so
+                // of the stack) across the pop, making every pop copy the whole stack — quadratic
+                // (kiso-fuzz found it as a 10 s hang on 10 000 × MARK DICT).
+                let items = try popToMark("LIST")
                 let list = PickleList()
-                try append(try popToMark("LIST"), to: list)
+                try Self.append(items, to: list, file: file)
                 try push(.list(list))
             case UInt8(ascii: "}"): try push(.dict(PickleDict()))
             case UInt8(ascii: "d"):
+                let items = try popToMark("DICT")
                 let dict = PickleDict()
-                try setItems(try popToMark("DICT"), in: dict)
+                try Self.setItems(items, in: dict, file: file)
                 try push(.dict(dict))
             case UInt8(ascii: "a"):
                 let item = try pop("APPEND")
                 guard case let .list(list) = try top("APPEND") else { throw error(.malformedHeader, "APPEND to something that is not a list") }
-                try append([item], to: list)
+                try Self.append([item], to: list, file: file)
             case UInt8(ascii: "e"):
                 let items = try popToMark("APPENDS")
                 guard case let .list(list) = try top("APPENDS") else { throw error(.malformedHeader, "APPENDS to something that is not a list") }
-                try append(items, to: list)
+                try Self.append(items, to: list, file: file)
             case UInt8(ascii: "s"):
                 let value = try pop("SETITEM"), key = try pop("SETITEM")
                 guard case let .dict(dict) = try top("SETITEM") else { throw error(.malformedHeader, "SETITEM on something that is not a dict") }
-                try setItems([key, value], in: dict)
+                try Self.setItems([key, value], in: dict, file: file)
             case UInt8(ascii: "u"):
                 let items = try popToMark("SETITEMS")
                 guard case let .dict(dict) = try top("SETITEMS") else { throw error(.malformedHeader, "SETITEMS on something that is not a dict") }
-                try setItems(items, in: dict)
+                try Self.setItems(items, in: dict, file: file)
             case UInt8(ascii: "q"): try memoize(Int(try reader.u8("BINPUT")))
             case UInt8(ascii: "r"): try memoize(Int(try reader.u32("LONG_BINPUT")))
             case 0x94: try memoize(memo.count)                                      // MEMOIZE
@@ -218,14 +226,16 @@ struct PickleMachine {
         return g
     }
 
-    private func append(_ items: [PickleValue], to list: PickleList) throws {
+    private static func append(_ items: [PickleValue], to list: PickleList, file: String) throws {
+        func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError { FileFormatError(reason, detail, file: file) }
         guard list.items.count + items.count <= Self.maxStack else { throw error(.limitExceeded, "a list in the pickle grows past \(Self.maxStack) items") }
         list.items += items
         list.depth = max(list.depth, 1 + (items.map(\.depth).max() ?? 0))
         guard list.depth <= Self.maxDepth else { throw error(.limitExceeded, "the pickle nests containers more than \(Self.maxDepth) deep") }
     }
 
-    private func setItems(_ items: [PickleValue], in dict: PickleDict) throws {
+    private static func setItems(_ items: [PickleValue], in dict: PickleDict, file: String) throws {
+        func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError { FileFormatError(reason, detail, file: file) }
         guard items.count % 2 == 0 else { throw error(.malformedHeader, "SETITEMS with an odd number of values") }
         guard dict.items.count + items.count / 2 <= Self.maxStack else { throw error(.limitExceeded, "a dict in the pickle grows past \(Self.maxStack) items") }
         for i in stride(from: 0, to: items.count, by: 2) {
