@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "KisoPlot", targets: ["KisoPlot"]),
         .executable(name: "kiso", targets: ["kiso"]),
     ],
+    traits: [
+        .trait(name: "OpenBLAS", description: "Matrix multiply by the system OpenBLAS (cblas_sgemm) instead of Kiso's own kernels. Linux; needs libopenblas-dev. Off by default."),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-docc-plugin", from: "1.4.0"),
@@ -26,7 +29,16 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         // The float32 Tensor and the GEMM driver.
-        .target(name: "Kiso", dependencies: ["CKisoKernels"]),
+        .target(name: "Kiso", dependencies: [
+            "CKisoKernels",
+            .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
+        ]),
+        // The system OpenBLAS, only with the `OpenBLAS` trait.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         // The book: functions, layers, networks, optimizers, Trainer, search.
         .target(name: "KisoNN", dependencies: ["Kiso"]),
         // Data sets and file formats: IDX/MNIST, safetensors, npy/npz, pickles, PNG.

@@ -124,7 +124,7 @@ def torch_run(model_name, epochs, data, seed):
         "model": model_name, "framework": "pytorch " + torch.__version__, "epochs": epochs,
         "iterations_per_epoch": iterations, "seconds_per_epoch": epoch_seconds,
         "inference_seconds": inference, "test_accuracy": correct / x_test.shape[0],
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6,   # KiB → MB (10⁶ B), like kiso
     }
 
 

@@ -1,23 +1,19 @@
 // The direct convolution driver: padding into the wide layout, filter packing, dispatch to
 // the AVX2 or portable kernels, and the copies between wide and NCHW layouts.
-#include "kiso_conv.h"
+#include "CKisoKernels.h"
 #include "conv_internal.h"
 #include <string.h>
 
 enum { MR = 4, TILE = 16 };   // filter rows per micro-tile; positions rounded to 16 (AVX2 tile, 2 portable tiles)
 
+/// The kernels of the instruction-set path the sgemm dispatcher uses (kiso_path_current), so
+/// forcing a path for a measurement or a test applies to the convolutions too.
 static const kiso_conv_impl *impl(void) {
 #if defined(__x86_64__)
-    static const kiso_conv_impl *chosen = 0;
-    if (!chosen) {
-        __builtin_cpu_init();
-        chosen = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &kiso_conv_impl_avx2
-                                                                                 : &kiso_conv_impl_portable;
-    }
-    return chosen;
-#else
-    return &kiso_conv_impl_portable;
+    int path = kiso_path_current();
+    if (path == KISO_PATH_AVX2 || path == KISO_PATH_AVX512) return &kiso_conv_impl_avx2;
 #endif
+    return &kiso_conv_impl_portable;
 }
 
 static long round_up(long x, long m) { return (x + m - 1) / m * m; }
@@ -133,4 +129,12 @@ void kiso_conv_backward(const float *x, const float *dout, long c, long h, long 
     // ∂L/∂x: the full correlation of dout with the flipped filters, i.e. a convolution of dout
     // padded by fh − 1 − pad with the adjoint filters, giving c×h×w again.
     if (dx) kiso_conv_forward(dout, fn, g.oh, g.ow, fh - 1 - pad, adjointPacked, 0, c, fh, fw, dx, scratch);
+}
+
+void kiso_max_pool_2x2(const float *in, long planes, long h, long w, float *out, int *arg) {
+    impl()->max_pool_2x2(in, planes, h, w, out, arg);
+}
+
+void kiso_max_pool_2x2_backward(const float *dout, const int *arg, long planes, long h, long w, float *dx) {
+    impl()->max_pool_2x2_backward(dout, arg, planes, h, w, dx);
 }

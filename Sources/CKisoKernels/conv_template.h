@@ -95,5 +95,89 @@ static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, cons
     }
 }
 
+typedef int KC_NAME(vi) __attribute__((vector_size(KISO_CONV_VL * 4)));
+typedef int KC_NAME(viu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
+#define VI KC_NAME(vi)
+#define VIU KC_NAME(viu)
+
+/// Lanes of a where the mask is all ones, of b elsewhere.
+static inline VF KC_NAME(select)(VI mask, VF a, VF b) { return (VF)(((VI)a & mask) | ((VI)b & ~mask)); }
+static inline VI KC_NAME(selecti)(VI mask, VI a, VI b) { return (a & mask) | (b & ~mask); }
+
+/// 2×2 max pooling with stride 2 of `planes` h×w planes (h, w even): out[p][y][x] = the max of
+/// the window, arg[p][y][x] its index (2y + dy)·w + 2x + dx in the plane, the first on ties in
+/// the order top-left, top-right, bottom-left, bottom-right (NumPy's argmax over the window).
+static void KC_NAME(max_pool_2x2)(const float *in, long planes, long h, long w, float *out, int *arg) {
+    long oh = h / 2, ow = w / 2;
+    VI lane;
+    for (int l = 0; l < KISO_CONV_VL; l++) lane[l] = 2 * l;
+    for (long p = 0; p < planes; p++) {
+        const float *plane = in + p * h * w;
+        for (long y = 0; y < oh; y++) {
+            const float *top = plane + 2 * y * w, *bottom = top + w;
+            float *o = out + (p * oh + y) * ow;
+            int *a = arg + (p * oh + y) * ow;
+            long x = 0;
+            for (; x + KISO_CONV_VL <= ow; x += KISO_CONV_VL) {
+                VF t0 = *(const VFU *)(top + 2 * x), t1 = *(const VFU *)(top + 2 * x + KISO_CONV_VL);
+                VF b0 = *(const VFU *)(bottom + 2 * x), b1 = *(const VFU *)(bottom + 2 * x + KISO_CONV_VL);
+#if KISO_CONV_VL == 8
+#define EVEN 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD 1, 3, 5, 7, 9, 11, 13, 15
+#else
+#define EVEN 0, 2, 4, 6
+#define ODD 1, 3, 5, 7
+#endif
+                VF tl = __builtin_shufflevector(t0, t1, EVEN), tr = __builtin_shufflevector(t0, t1, ODD);
+                VF bl = __builtin_shufflevector(b0, b1, EVEN), br = __builtin_shufflevector(b0, b1, ODD);
+#undef EVEN
+#undef ODD
+                VI first = lane + (int)(2 * y * w + 2 * x);
+                VF best = tl;
+                VI index = first, m;
+                m = tr > best; best = KC_NAME(select)(m, tr, best); index = KC_NAME(selecti)(m, first + 1, index);
+                m = bl > best; best = KC_NAME(select)(m, bl, best); index = KC_NAME(selecti)(m, first + (int)w, index);
+                m = br > best; best = KC_NAME(select)(m, br, best); index = KC_NAME(selecti)(m, first + (int)w + 1, index);
+                *(VFU *)(o + x) = best;
+                *(VIU *)(a + x) = index;
+            }
+            for (; x < ow; x++) {
+                long i = 2 * y * w + 2 * x;
+                float best = plane[i];
+                long index = i;
+                if (plane[i + 1] > best) { best = plane[i + 1]; index = i + 1; }
+                if (plane[i + w] > best) { best = plane[i + w]; index = i + w; }
+                if (plane[i + w + 1] > best) { best = plane[i + w + 1]; index = i + w + 1; }
+                o[x] = best;
+                a[x] = (int)index;
+            }
+        }
+    }
+}
+
+/// The gradient of max_pool_2x2: every element of the h×w planes is written once — the
+/// upstream gradient of its window where it won, 0 elsewhere (the windows tile the plane).
+static void KC_NAME(max_pool_2x2_backward)(const float *dout, const int *arg, long planes, long h, long w, float *dx) {
+    long oh = h / 2, ow = w / 2;
+    for (long p = 0; p < planes; p++) {
+        float *plane = dx + p * h * w;
+        for (long y = 0; y < oh; y++) {
+            const float *d = dout + (p * oh + y) * ow;
+            const int *a = arg + (p * oh + y) * ow;
+            float *top = plane + 2 * y * w, *bottom = top + w;
+            for (long x = 0; x < ow; x++) {
+                int first = (int)(2 * y * w + 2 * x), won = a[x];
+                float g = d[x];
+                top[2 * x] = won == first ? g : 0;
+                top[2 * x + 1] = won == first + 1 ? g : 0;
+                bottom[2 * x] = won == first + (int)w ? g : 0;
+                bottom[2 * x + 1] = won == first + (int)w + 1 ? g : 0;
+            }
+        }
+    }
+}
+
+#undef VI
+#undef VIU
 #undef VF
 #undef VFU

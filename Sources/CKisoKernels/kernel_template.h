@@ -9,9 +9,11 @@
 // here is compiled for that instruction set. Nothing in this file is path-specific, so the
 // AVX-512 and NEON instances run exactly the code the AVX2 and portable instances test.
 #include "internal.h"
-#include <string.h>
 
 #define KISO_NR (KISO_NV * KISO_VL)
+#ifndef KISO_DIRECT_MAX_N
+#define KISO_DIRECT_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
+#endif
 #define KISO_CAT2(a, b) a##_##b
 #define KISO_CAT(a, b) KISO_CAT2(a, b)
 #define KISO_NAME(base) KISO_CAT(base, KISO_SUFFIX)
@@ -30,26 +32,47 @@ static inline vf KISO_NAME(splat)(float x) {
 
 // MARK: - Packing
 
+// A path may define KISO_STORE_PART(ptr, v, count) and KISO_LOAD_PART(ptr, count) to move the
+// first `count` (< KISO_VL) lanes with masked instructions; otherwise a small buffer does it.
+#ifndef KISO_STORE_PART
+#define KISO_STORE_PART(ptr, v, count) do {                                        \
+        float part_[KISO_VL] __attribute__((aligned(64)));                          \
+        *(vf *)part_ = (v);                                                         \
+        for (long j_ = 0; j_ < (count); j_++) (ptr)[j_] = part_[j_];                \
+    } while (0)
+#define KISO_LOAD_PART(ptr, count) ({                                               \
+        float part_[KISO_VL] __attribute__((aligned(64))) = {0};                    \
+        for (long j_ = 0; j_ < (count); j_++) part_[j_] = (ptr)[j_];                \
+        *(vf *)part_;                                                               \
+    })
+#endif
+
+
 /// Packs rows [0, mc) × depth [0, kc) of op(A) into micro-panels of KISO_MR rows: panel i holds
 /// op(A)[i·MR + r][p] at dst[i·MR·kc + p·MR + r]; rows past mc are zero.
 static void KISO_NAME(pack_a)(int transA, long mc, long kc, const float *a, long lda, float *restrict dst) {
     for (long i = 0; i < mc; i += KISO_MR) {
         long rows = mc - i < KISO_MR ? mc - i : KISO_MR;
-        if (transA) {   // A stored k×m: row p of storage holds op(A)[.][p] contiguously
+        if (transA && rows == KISO_MR) {   // A stored k×m: row p of storage holds op(A)[.][p]
+            for (long p = 0; p < kc; p++) __builtin_memcpy(dst + p * KISO_MR, a + p * lda + i, KISO_MR * sizeof(float));
+        } else if (transA) {
             for (long p = 0; p < kc; p++) {
                 const float *src = a + p * lda + i;
                 long r = 0;
                 for (; r < rows; r++) dst[p * KISO_MR + r] = src[r];
                 for (; r < KISO_MR; r++) dst[p * KISO_MR + r] = 0;
             }
+        } else if (rows == KISO_MR) {   // A stored m×k: read MR rows side by side, write contiguously
+            const float *src[KISO_MR];
+            for (int r = 0; r < KISO_MR; r++) src[r] = a + (i + r) * lda;
+            for (long p = 0; p < kc; p++)
+                for (int r = 0; r < KISO_MR; r++) dst[p * KISO_MR + r] = src[r][p];
         } else {
-            long r = 0;
-            for (; r < rows; r++) {
-                const float *src = a + (i + r) * lda;
-                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = src[p];
+            for (long p = 0; p < kc; p++) {
+                long r = 0;
+                for (; r < rows; r++) dst[p * KISO_MR + r] = a[(i + r) * lda + p];
+                for (; r < KISO_MR; r++) dst[p * KISO_MR + r] = 0;
             }
-            for (; r < KISO_MR; r++)
-                for (long p = 0; p < kc; p++) dst[p * KISO_MR + r] = 0;
         }
         dst += KISO_MR * kc;
     }
@@ -69,9 +92,12 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
         } else if (!transB) {
             for (long p = 0; p < kc; p++) {
                 const float *src = b + p * ldb + j;
-                long c = 0;
-                for (; c < cols; c++) dst[p * KISO_NR + c] = src[c];
-                for (; c < KISO_NR; c++) dst[p * KISO_NR + c] = 0;
+                for (int v = 0; v < KISO_NV; v++) {
+                    long part = cols - v * KISO_VL;
+                    vf x = part >= KISO_VL ? *(const vfu *)(src + v * KISO_VL)
+                         : part > 0 ? KISO_LOAD_PART(src + v * KISO_VL, part) : (vf){0};
+                    *(vf *)(dst + p * KISO_NR + v * KISO_VL) = x;
+                }
             }
         } else {        // B stored n×k: column c of op(B) is row j+c of storage
             long c = 0;
@@ -88,30 +114,37 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 
 // MARK: - Micro-kernel
 
-/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where Ã is a packed KISO_MR×kc
-/// micro-panel and B̃ a packed kc×KISO_NR micro-panel. beta == 0 never reads C.
-static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const float *restrict b,
-                                    float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where B̃ is a packed kc×KISO_NR
+/// micro-panel of which the first `nvu` vectors are used (nr ≤ nvu·VL; narrower tiles skip
+/// the zero columns), and Ã is KISO_MR rows of depth kc, read according to `mode`: 0, a packed
+/// micro-panel; 1, in place from an A stored m×k with leading dimension `lda`; 2, in place
+/// from an A stored k×m (transposed) with leading dimension `lda`. Modes 1 and 2 need
+/// mr == KISO_MR. beta == 0 never reads C.
+static inline __attribute__((always_inline))
+void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restrict a, long lda,
+                     const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
+                     long mr, long nr) {
     vf acc[KISO_MR][KISO_NV];
     for (int r = 0; r < KISO_MR; r++)
-        for (int v = 0; v < KISO_NV; v++) acc[r][v] = (vf){0};
+        for (int v = 0; v < nvu; v++) acc[r][v] = (vf){0};
+    for (int r = 0; r < mr; r++) __builtin_prefetch(c + r * ldc, 1);
     for (long p = 0; p < kc; p++) {
         vf bv[KISO_NV];
-        for (int v = 0; v < KISO_NV; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
+        for (int v = 0; v < nvu; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
         for (int r = 0; r < KISO_MR; r++) {
-            vf av = SPLAT(a[r]);
-            for (int v = 0; v < KISO_NV; v++) acc[r][v] += av * bv[v];
+            vf av = SPLAT(mode == 1 ? a[r * lda] : a[r]);
+            for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
         }
-        a += KISO_MR;
+        a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;
         b += KISO_NR;
     }
     if (alpha != 1)
         for (int r = 0; r < KISO_MR; r++)
-            for (int v = 0; v < KISO_NV; v++) acc[r][v] *= alpha;
-    if (mr == KISO_MR && nr == KISO_NR) {
+            for (int v = 0; v < nvu; v++) acc[r][v] *= alpha;
+    if (mr == KISO_MR && nr == nvu * KISO_VL) {
         for (int r = 0; r < KISO_MR; r++) {
             float *row = c + r * ldc;
-            for (int v = 0; v < KISO_NV; v++) {
+            for (int v = 0; v < nvu; v++) {
                 vfu *dst = (vfu *)(row + v * KISO_VL);
                 if (beta == 0) *dst = acc[r][v];
                 else if (beta == 1) *dst = *dst + acc[r][v];
@@ -120,14 +153,42 @@ static void KISO_NAME(micro_kernel)(long kc, const float *restrict a, const floa
         }
         return;
     }
-    float tile[KISO_MR][KISO_NR] __attribute__((aligned(64)));
-    for (int r = 0; r < KISO_MR; r++)
-        for (int v = 0; v < KISO_NV; v++) *(vf *)&tile[r][v * KISO_VL] = acc[r][v];
-    for (long r = 0; r < mr; r++) {
+    for (int r = 0; r < KISO_MR; r++) {
+        if (r >= mr) break;
         float *row = c + r * ldc;
-        if (beta == 0) for (long j = 0; j < nr; j++) row[j] = tile[r][j];
-        else for (long j = 0; j < nr; j++) row[j] = beta * row[j] + tile[r][j];
+        for (int v = 0; v < nvu; v++) {
+            long cols = nr - v * KISO_VL;
+            if (cols >= KISO_VL) {
+                vfu *dst = (vfu *)(row + v * KISO_VL);
+                *dst = beta == 0 ? acc[r][v] : beta * *dst + acc[r][v];
+            } else if (cols > 0) {
+                vf old = beta == 0 ? (vf){0} : KISO_LOAD_PART(row + v * KISO_VL, cols);
+                KISO_STORE_PART(row + v * KISO_VL, beta * old + acc[r][v], cols);
+            }
+        }
     }
+}
+
+/// One register tile (see tile) whose Ã is read in `mode` 0 (packed), 1 or 2 (in place).
+static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, long lda,
+                                    const float *restrict b, float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+    long nvu = (nr + KISO_VL - 1) / KISO_VL;
+#define KISO_TILE(n) do {                                                                       \
+        if (mode == 1) KISO_NAME(tile)(n, 1, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);        \
+        else if (mode == 2) KISO_NAME(tile)(n, 2, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);   \
+        else KISO_NAME(tile)(n, 0, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
+    } while (0)
+    switch (nvu) {
+    case 1: KISO_TILE(1); break;
+#if KISO_NV >= 2
+    case 2: KISO_TILE(2); break;
+#endif
+#if KISO_NV >= 3
+    case 3: KISO_TILE(3); break;
+#endif
+    default: KISO_TILE(KISO_NV); break;
+    }
+#undef KISO_TILE
 }
 
 // MARK: - Driver
@@ -142,6 +203,7 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
     long mcMax = (m + mBlocks - 1) / mBlocks;
     mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
     long ncMax = n < KISO_NC ? n : KISO_NC;
+    int direct = n <= KISO_DIRECT_MAX_N;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
     float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
@@ -154,14 +216,22 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
                 const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
-                KISO_NAME(pack_a)(transA, mc, kc, aBlock, lda, bufA);
+                // A is read in place when few column panels would reuse a packed copy; only
+                // its last, partial row panel is packed (zero rows past mc).
+                long mcFull = direct ? mc / KISO_MR * KISO_MR : 0;
+                KISO_NAME(pack_a)(transA, mc - mcFull, kc,
+                                  transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
                 for (long jr = 0; jr < nc; jr += KISO_NR) {
                     long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
                     const float *panelB = bufB + jr * kc;
                     for (long ir = 0; ir < mc; ir += KISO_MR) {
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
-                        KISO_NAME(micro_kernel)(kc, bufA + ir * kc, panelB,
-                                                c + (ic + ir) * ldc + jc + jr, ldc, alpha, betaNow, mr, nr);
+                        float *cTile = c + (ic + ir) * ldc + jc + jr;
+                        if (ir < mcFull)
+                            KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
+                                                    panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                        else
+                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, cTile, ldc, alpha, betaNow, mr, nr);
                     }
                 }
             }
@@ -207,9 +277,9 @@ static void KISO_NAME(exp)(const float *x, float *y, long count) {
     for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(exp_vec)(*(const vfu *)(x + i));
     if (i < count) {                         // the last partial vector, through a zeroed buffer
         float tmp[KISO_VL] = {0};
-        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
         *(vfu *)tmp = KISO_NAME(exp_vec)(*(vfu *)tmp);
-        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
     }
 }
 
@@ -222,9 +292,9 @@ static void KISO_NAME(sigmoid)(const float *x, float *y, long count) {
     for (; i + KISO_VL <= count; i += KISO_VL) *(vfu *)(y + i) = KISO_NAME(sigmoid_vec)(*(const vfu *)(x + i));
     if (i < count) {                         // the last partial vector, through a zeroed buffer
         float tmp[KISO_VL] = {0};
-        memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(tmp, x + i, (size_t)(count - i) * sizeof(float));
         *(vfu *)tmp = KISO_NAME(sigmoid_vec)(*(vfu *)tmp);
-        memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
+        __builtin_memcpy(y + i, tmp, (size_t)(count - i) * sizeof(float));
     }
 }
 

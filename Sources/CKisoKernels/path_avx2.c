@@ -4,9 +4,17 @@
 #define KISO_VL 8
 #define KISO_MR 6
 #define KISO_NV 2
+#ifndef KISO_KC
 #define KISO_KC 256
+#endif
+#ifndef KISO_MC
 #define KISO_MC 144
+#endif
 #define KISO_NC 4096
+#include <immintrin.h>
+#define KISO_LANE_MASK(count) _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define KISO_STORE_PART(ptr, v, count) _mm256_maskstore_ps((ptr), KISO_LANE_MASK(count), (__m256)(v))
+#define KISO_LOAD_PART(ptr, count) ((vf)_mm256_maskload_ps((ptr), KISO_LANE_MASK(count)))
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #include "kernel_template.h"
 #pragma clang attribute pop

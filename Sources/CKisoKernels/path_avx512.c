@@ -8,6 +8,10 @@
 #define KISO_KC 256
 #define KISO_MC 192
 #define KISO_NC 4096
+#include <immintrin.h>
+#define KISO_LANE_MASK(count) ((__mmask16)((1u << (count)) - 1))
+#define KISO_STORE_PART(ptr, v, count) _mm512_mask_storeu_ps((ptr), KISO_LANE_MASK(count), (__m512)(v))
+#define KISO_LOAD_PART(ptr, count) ((vf)_mm512_maskz_loadu_ps(KISO_LANE_MASK(count), (ptr)))
 #pragma clang attribute push(__attribute__((target("avx512f,avx2,fma"))), apply_to = function)
 #include "kernel_template.h"
 #pragma clang attribute pop

@@ -83,6 +83,20 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// `matrix + row` by the SIMD bias-row kernel when `row` is a vector (shape `[n]` or
+    /// `[1, n]`) as long as the last axis of `matrix` (at least 2-d); nil otherwise.
+    static func addingRow(_ matrix: Tensor, _ row: Tensor) -> Tensor? {
+        guard matrix.ndim >= 2, let n = matrix.shape.last, n > 0, row.count == n,
+              row.shape == [n] || row.shape == [1, n] else { return nil }
+        return Tensor(shape: matrix.shape, unsafeUninitialized: { out in
+            matrix.withUnsafeBufferPointer { pm in row.withUnsafeBufferPointer { pr in
+                Kernels.addRow(pm.baseAddress!, row: pr.baseAddress!, out.baseAddress!, rows: pm.count / n, columns: n)
+            } }
+        })
+    }
+}
+
 /// Walks a broadcast result row by row (all axes but the last), handing each row's
 /// starting offsets and inner strides (0 or 1) in `a` and `b` to `body`.
 @usableFromInline
@@ -129,7 +143,10 @@ enum BroadcastLoop {
 
 extension Tensor {
     /// Element-wise sum with broadcasting.
-    public static func + (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "+") { $0 + $1 } }
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        if let sum = addingRow(a, b) ?? addingRow(b, a) { return sum }
+        return broadcasting(a, b, operation: "+") { $0 + $1 }
+    }
     /// Element-wise difference with broadcasting.
     public static func - (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "-") { $0 - $1 } }
     /// Element-wise product with broadcasting.
@@ -137,13 +154,21 @@ extension Tensor {
     /// Element-wise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "/") { $0 / $1 } }
 
+    /// `a + s` for every element of `a`; same shape as `a`.
     public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
+    /// `a − s` for every element of `a`; same shape as `a`.
     public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
+    /// `a · s` for every element of `a`; same shape as `a`.
     public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
+    /// `a / s` for every element of `a`; same shape as `a`.
     public static func / (a: Tensor, s: Float) -> Tensor { a.map { $0 / s } }
+    /// `s + a` for every element of `a`; same shape as `a`.
     public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
+    /// `s − a` for every element of `a`; same shape as `a`.
     public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
+    /// `s · a` for every element of `a`; same shape as `a`.
     public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
+    /// `s / a` for every element of `a`; same shape as `a`.
     public static func / (s: Float, a: Tensor) -> Tensor { a.map { s / $0 } }
 
     /// Element-wise negation.
@@ -157,9 +182,13 @@ extension Tensor {
     public static func *= (a: inout Tensor, b: Tensor) { a.updateBroadcasting(b, operation: "*=") { $0 * $1 } }
     /// In-place quotient; `b` must broadcast to `a`'s shape.
     public static func /= (a: inout Tensor, b: Tensor) { a.updateBroadcasting(b, operation: "/=") { $0 / $1 } }
+    /// Adds `s` to every element in place.
     public static func += (a: inout Tensor, s: Float) { a.updateEach { $0 + s } }
+    /// Subtracts `s` from every element in place.
     public static func -= (a: inout Tensor, s: Float) { a.updateEach { $0 - s } }
+    /// Multiplies every element by `s` in place.
     public static func *= (a: inout Tensor, s: Float) { a.updateEach { $0 * s } }
+    /// Divides every element by `s` in place.
     public static func /= (a: inout Tensor, s: Float) { a.updateEach { $0 / s } }
 
     /// Replaces each element `x` with `f(x)`, in place.
@@ -190,11 +219,17 @@ extension Tensor {
     public static func .== (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: ".==") { $0 == $1 ? 1 : 0 } }
     /// 1 where `a != b`, else 0 (broadcasting).
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: ".!=") { $0 != $1 ? 1 : 0 } }
+    /// 1 where an element of `a` is greater than `s`, else 0; same shape as `a`.
     public static func .> (a: Tensor, s: Float) -> Tensor { a.map { $0 > s ? 1 : 0 } }
+    /// 1 where an element of `a` is greater than or equal to `s`, else 0; same shape as `a`.
     public static func .>= (a: Tensor, s: Float) -> Tensor { a.map { $0 >= s ? 1 : 0 } }
+    /// 1 where an element of `a` is less than `s`, else 0; same shape as `a`.
     public static func .< (a: Tensor, s: Float) -> Tensor { a.map { $0 < s ? 1 : 0 } }
+    /// 1 where an element of `a` is less than or equal to `s`, else 0; same shape as `a`.
     public static func .<= (a: Tensor, s: Float) -> Tensor { a.map { $0 <= s ? 1 : 0 } }
+    /// 1 where an element of `a` is equal to `s`, else 0; same shape as `a`.
     public static func .== (a: Tensor, s: Float) -> Tensor { a.map { $0 == s ? 1 : 0 } }
+    /// 1 where an element of `a` is not equal to `s`, else 0; same shape as `a`.
     public static func .!= (a: Tensor, s: Float) -> Tensor { a.map { $0 != s ? 1 : 0 } }
 }
 
@@ -232,7 +267,11 @@ public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { Tensor.broadcasting(a,
 /// The smaller of `a` and `b` element-wise, with broadcasting.
 public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { Tensor.broadcasting(a, b, operation: "minimum") { Swift.min($0, $1) } }
 /// The larger of each element and `s` (e.g. ReLU is `maximum(x, 0)`).
-public func maximum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.max($0, s) } }
+public func maximum(_ a: Tensor, _ s: Float) -> Tensor {
+    Tensor(shape: a.shape, unsafeUninitialized: { out in
+        a.withUnsafeBufferPointer { Kernels.maximum($0.baseAddress!, s, out.baseAddress!, count: $0.count) }
+    })
+}
 /// The smaller of each element and `s`.
 public func minimum(_ a: Tensor, _ s: Float) -> Tensor { a.map { Swift.min($0, s) } }
 /// Each element limited to `low...high`.

@@ -60,4 +60,35 @@ import KisoNN
         let expected = [x[2, 3, 10, 6], x[2, 3, 10, 7], x[2, 3, 11, 6], x[2, 3, 11, 7]].max()!
         #expect(out[2, 3, 5, 3] == expected)
     }
+
+    @Test func vectorisedTwoByTwoMatchesTheGenericKernel() throws {
+        // Small integers give many ties, which must go to the same (first) element as the
+        // generic kernel's; 16×20 planes exercise full vectors and the scalar tail.
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor(shape: [2, 3, 16, 20], scalars: (0..<1920).map { _ in Float(rng.nextInt(below: 4)) })
+        let dout = Tensor.randn([2, 3, 8, 10], using: &rng)
+        let pool = Pooling(poolHeight: 2, poolWidth: 2, stride: 2)
+        let out = pool.forward(x, training: true), dx = pool.backward(dout)
+        let g = try ConvolutionGeometry(channels: 1, height: 16, width: 20, filterHeight: 2, filterWidth: 2, stride: 2)
+        var expectedOut = [Float](repeating: 0, count: 480), expectedDx = [Float](repeating: 0, count: 1920)
+        var argmax = [Int32](repeating: 0, count: 480)
+        x.withUnsafeBufferPointer { px in
+            dout.withUnsafeBufferPointer { pd in
+                expectedOut.withUnsafeMutableBufferPointer { po in
+                    expectedDx.withUnsafeMutableBufferPointer { pdx in
+                        argmax.withUnsafeMutableBufferPointer { pa in
+                            for plane in 0..<6 {
+                                Kernels.maxPool(px.baseAddress! + plane * 320, g, output: po.baseAddress! + plane * 80,
+                                                argmax: pa.baseAddress! + plane * 80)
+                                Kernels.maxPoolBackward(pd.baseAddress! + plane * 80, argmax: pa.baseAddress! + plane * 80,
+                                                        positions: 80, addingInto: pdx.baseAddress! + plane * 320)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(out.scalars == expectedOut)
+        #expect(dx.scalars == expectedDx)
+    }
 }

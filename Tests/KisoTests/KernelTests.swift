@@ -101,9 +101,22 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         GemmCase(m: 40, k: 700, n: 300, transposeB: true, beta: 1).check() // split by columns
     }
 
+    @Test func everyAvailableGemmBackendIsCorrect() {
+        let start = Kernels.gemmBackend
+        defer { Kernels.gemmBackend = start }
+        #expect(GemmBackend.kiso.isAvailable)
+        for backend in GemmBackend.allCases where backend.isAvailable {
+            Kernels.gemmBackend = backend
+            #expect(Kernels.gemmBackend == backend)
+            for (m, k, n) in oddShapes { GemmCase(m: m, k: k, n: n).check() }
+            GemmCase(m: 33, k: 65, n: 17, transposeA: true, transposeB: true, alpha: 0.5, beta: 1, pad: 2).check()
+        }
+    }
+
     @Test func everySupportedPathIsCorrect() {
-        let start = Kernels.dispatchPath
-        defer { Kernels.forcePath(start) }
+        let start = Kernels.dispatchPath, backend = Kernels.gemmBackend
+        Kernels.gemmBackend = .kiso
+        defer { Kernels.forcePath(start); Kernels.gemmBackend = backend }
         #expect(Kernels.supportedPaths.contains(.portable))
         #expect(start == Kernels.bestPath)
         for path in KernelPath.allCases {
@@ -124,6 +137,15 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
 
     @Test func elementwiseKernelsMatchScalarLoops() {
         checkElementwise()
+    }
+
+    @Test func tensorBiasRowAndReluGoThroughKernels() {
+        let x = Tensor(shape: [4, 2, 9], scalars: matrix(72, seed: 7)), bias = Tensor(matrix(9, seed: 8))
+        let expected = (0..<72).map { x.scalars[$0] + bias.scalars[$0 % 9] }
+        #expect((x + bias).scalars == expected && (x + bias).shape == [4, 2, 9])
+        #expect((bias + x).scalars == expected)
+        #expect((x.reshaped(8, 9) + bias.reshaped(1, 9)).scalars == expected)
+        #expect(maximum(x, 0).scalars == x.scalars.map { Swift.max($0, 0) })
     }
 
     @Test func flushToZeroIsScopedAndUsedByKernels() {

@@ -36,6 +36,15 @@ void kiso_conv_backward(const float *x, const float *dout, long c, long h, long 
                         const float *adjointPacked, long fn, long fh, long fw,
                         float *dw, float *db, float *dx, float *scratch);
 
+/// 2×2 max pooling with stride 2 and no padding of `planes` consecutive h×w planes (h and w
+/// even): out (planes × h/2 × w/2) gets each window's maximum, arg the index (2y+dy)·w + 2x+dx
+/// of its first occurrence in the order top-left, top-right, bottom-left, bottom-right.
+void kiso_max_pool_2x2(const float *in, long planes, long h, long w, float *out, int *arg);
+
+/// The gradient of kiso_max_pool_2x2: writes every element of dx (planes × h × w): dout of
+/// its window where it was the winner, 0 elsewhere.
+void kiso_max_pool_2x2_backward(const float *dout, const int *arg, long planes, long h, long w, float *dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,27 @@
+import CKisoKernels
+
 extension Kernels {
+    /// Whether ``maxPool2x2(_:planes:height:width:output:argmax:)`` handles `g`: a 2×2 window
+    /// with stride 2, no padding, on a plane of even height and width (the book's pooling).
+    public static func isMaxPool2x2(_ g: ConvolutionGeometry) -> Bool {
+        g.filterHeight == 2 && g.filterWidth == 2 && g.stride == 2 && g.pad == 0 && g.height % 2 == 0 && g.width % 2 == 0
+    }
+
+    /// The vectorised 2×2, stride-2 case of ``maxPool(_:_:output:argmax:)`` for `planes`
+    /// consecutive `height`×`width` planes (both even), with the same results.
+    public static func maxPool2x2(_ input: UnsafePointer<Float>, planes: Int, height: Int, width: Int,
+                                  output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+        kiso_max_pool_2x2(input, planes, height, width, output, argmax)
+    }
+
+    /// The gradient of ``maxPool2x2(_:planes:height:width:output:argmax:)``: writes every
+    /// element of the `planes` input planes — the window's upstream gradient on its winner, 0
+    /// elsewhere — so `dx` needs no zeroing first.
+    public static func maxPool2x2Backward(_ dout: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, planes: Int,
+                                          height: Int, width: Int, into dx: UnsafeMutablePointer<Float>) {
+        kiso_max_pool_2x2_backward(dout, argmax, planes, height, width, dx)
+    }
+
     /// Max pooling of one H×W plane (the geometry's channel count is ignored): for each of
     /// the OH×OW windows, `output` gets the largest value and `argmax` the index h·W + w of
     /// its first occurrence in row-major window order (NumPy's `argmax`), or −1 when the

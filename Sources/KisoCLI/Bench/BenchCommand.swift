@@ -10,6 +10,7 @@ public struct BenchCommand: ParsableCommand {
             TwoLayerBenchmark.self,
             OptimizersBenchmark.self,
             InitBenchmark.self,
+            ConvNetBenchmark.self,
         ]
     )
 

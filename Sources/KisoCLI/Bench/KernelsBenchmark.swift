@@ -35,11 +35,13 @@ public struct KernelsBenchmark: ParsableCommand {
     struct ElementwiseRow: Codable { let op: String; let elements, threads: Int; let gbps: Double }
     struct Report: Codable {
         let path: String
+        let gemmBackend: String
         let bestPath: String
         let supportedPaths: [String]
         let maxThreads: Int
         let sgemm: [GemmRow]
         let elementwise: [ElementwiseRow]
+        let parallelForMicroseconds: Double
     }
 
     public func run() throws {
@@ -52,7 +54,7 @@ public struct KernelsBenchmark: ParsableCommand {
         defer { Kernels.maxThreads = savedThreads }
         let threadCounts = savedThreads >= 2 ? [1, 2] : [1]
         if !json {
-            print("dispatch path: \(Kernels.dispatchPath.rawValue) (best: \(Kernels.bestPath.rawValue); supported: \(Kernels.supportedPaths.map(\.rawValue).joined(separator: ", ")))")
+            print("gemm backend: \(Kernels.gemmBackend.rawValue); dispatch path: \(Kernels.dispatchPath.rawValue) (best: \(Kernels.bestPath.rawValue); supported: \(Kernels.supportedPaths.map(\.rawValue).joined(separator: ", ")))")
             print("sgemm, float32, best of \(repeats):")
             print("      M      K      N  threads    GFLOPS")
         }
@@ -75,10 +77,13 @@ public struct KernelsBenchmark: ParsableCommand {
                 if !json { print("  " + row.op.padding(toLength: 8, withPad: " ", startingAt: 0) + pad(t, 9) + pad(String(format: "%.1f", row.gbps), 8)) }
             }
         }
+        Kernels.maxThreads = savedThreads
+        let overhead = Self.parallelForOverhead(threads: savedThreads, repeats: repeats)
+        if !json { print(String(format: "parallelFor over %d threads: %.1f µs more than one 50 µs chunk", savedThreads, overhead)) }
         if json {
-            let report = Report(path: Kernels.dispatchPath.rawValue, bestPath: Kernels.bestPath.rawValue,
+            let report = Report(path: Kernels.dispatchPath.rawValue, gemmBackend: Kernels.gemmBackend.rawValue, bestPath: Kernels.bestPath.rawValue,
                                 supportedPaths: Kernels.supportedPaths.map(\.rawValue), maxThreads: savedThreads,
-                                sgemm: gemmRows, elementwise: elementRows)
+                                sgemm: gemmRows, elementwise: elementRows, parallelForMicroseconds: overhead)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -131,6 +136,22 @@ public struct KernelsBenchmark: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<calls { body() }
             best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls))
+        }
+        return best
+    }
+
+    /// The time a parallelFor of `threads` chunks of 50 µs of work each takes beyond 50 µs, in
+    /// µs (the best of many): what waking the workers and joining them costs.
+    static func parallelForOverhead(threads: Int, repeats: Int) -> Double {
+        func spin() {
+            let end = DispatchTime.now().uptimeNanoseconds + 50_000
+            while DispatchTime.now().uptimeNanoseconds < end {}
+        }
+        var best = Double.infinity
+        for _ in 0..<(20 * repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            Kernels.parallelFor(threads) { _ in spin() }
+            best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 - 50)
         }
         return best
     }

@@ -112,5 +112,8 @@ public enum DatasetName: String, CaseIterable, Sendable, CustomStringConvertible
 
 /// Which part of a data set: the training images or the test images.
 public enum DatasetSplit: String, CaseIterable, Sendable {
-    case train, test
+    /// The training images (60 000 for MNIST and Fashion-MNIST), files `train-*`.
+    case train
+    /// The test images (10 000), files `t10k-*`.
+    case test
 }

@@ -10,7 +10,8 @@ import Foundation
 /// images.shape      // [10000, 28, 28]
 /// ```
 public struct IDX: Sendable {
-    /// The element type named by the third magic byte.
+    /// The element type named by the third magic byte: 0x08 unsigned byte, 0x09 signed byte,
+    /// 0x0B 16-bit, 0x0C 32-bit integers, 0x0D 32-bit, 0x0E 64-bit IEEE floats (all big-endian).
     public enum ElementType: UInt8, Sendable {
         case uint8 = 0x08, int8 = 0x09, int16 = 0x0B, int32 = 0x0C, float32 = 0x0D, float64 = 0x0E
 
@@ -92,7 +93,7 @@ public struct IDX: Sendable {
         }
         guard !isDirectory.boolValue else { throw IDXError(.isDirectory, path: url.path) }
         do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
+            return try Data(contentsOf: url)
         } catch {
             throw IDXError(.unreadable(error.localizedDescription), path: url.path)
         }

@@ -9,7 +9,8 @@ import Kiso
 /// the book, padding is zeros and takes part in the maximum. The backward pass routes each
 /// upstream gradient to the input element that won its window (the first one on a tie, like
 /// NumPy's `argmax`). Works plane by plane on NCHW data, split between the threads, with the
-/// winners' indices kept in a buffer reused across calls.
+/// winners' indices kept in a buffer reused across calls; the book's 2×2 / stride 2 case runs
+/// vectorised kernels (``Kernels/maxPool2x2(_:planes:height:width:output:argmax:)``).
 public final class Pooling: Layer {
     /// Window height and width.
     public let poolHeight: Int, poolWidth: Int
@@ -50,6 +51,12 @@ public final class Pooling: Layer {
                 argmax.withUnsafeMutableBufferPointer { pa in
                     let (px, po, pa) = (px.baseAddress!, out.baseAddress!, pa.baseAddress!)
                     Kernels.parallelFor(planes, grain: Self.grain(planeSize)) { range in
+                        if Kernels.isMaxPool2x2(g) {
+                            let first = range.lowerBound
+                            Kernels.maxPool2x2(px + first * planeSize, planes: range.count, height: g.height, width: g.width,
+                                               output: po + first * positions, argmax: pa + first * positions)
+                            return
+                        }
                         for plane in range {
                             Kernels.maxPool(px + plane * planeSize, g, output: po + plane * positions,
                                             argmax: pa + plane * positions)
@@ -76,6 +83,12 @@ public final class Pooling: Layer {
                 argmax.withUnsafeBufferPointer { pa in
                     let (pd, pdx, pa) = (pd.baseAddress!, dx.baseAddress!, pa.baseAddress!)
                     Kernels.parallelFor(planes, grain: Self.grain(planeSize)) { range in
+                        if Kernels.isMaxPool2x2(g) {
+                            let first = range.lowerBound
+                            Kernels.maxPool2x2Backward(pd + first * positions, argmax: pa + first * positions, planes: range.count,
+                                                       height: g.height, width: g.width, into: pdx + first * planeSize)
+                            return
+                        }
                         for plane in range {
                             let target = pdx + plane * planeSize
                             target.update(repeating: 0, count: planeSize)

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Kiso
+import KisoData
+import KisoNN
+
+/// `kiso bench convnet`: trains the book's SimpleConvNet or DeepConvNet on Fashion-MNIST
+/// (batch 100 drawn with replacement like the book's Trainer, Adam lr 0.001, 600 iterations
+/// per epoch, no extra loss pass) and prints seconds per epoch, peak memory, the time to
+/// classify the 10 000 test images, and the test accuracy in float32 and float16 storage.
+/// The training images stay bytes and each mini-batch is converted to float32 when drawn.
+/// `Benchmarks/convnet_vs_pytorch.py` runs it next to the same network in PyTorch.
+public struct ConvNetBenchmark: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "convnet",
+        abstract: "Train SimpleConvNet or DeepConvNet on Fashion-MNIST; print s/epoch, peak RSS, inference time, accuracy."
+    )
+
+    /// The network to measure.
+    public enum Model: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case simple, deep
+    }
+
+    @Option(help: "simple (SimpleConvNet) or deep (DeepConvNet).")
+    var model: Model = .simple
+
+    @Option(help: "Epochs of 600 iterations (60 000 images / batch 100).")
+    var epochs = 1
+
+    @Option(help: "Folder with the Fashion-MNIST IDX files (default: the usual search places).")
+    var data: String?
+
+    @Option(help: "Seed of the weights, the dropout masks and the mini-batches.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Images per training batch.")
+    var batchSize = 100
+
+    @Option(help: "Iterations per epoch (default: training images / batch size, i.e. 600).")
+    var iterations: Int?
+
+    @Option(help: "Adam's learning rate.")
+    var learningRate: Float = 0.001
+
+    @Flag(help: "Skip the float16-storage accuracy.")
+    var noHalf = false
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    public init() {}
+
+    struct Report: Codable {
+        let model: String, framework: String, epochs: Int, iterations_per_epoch: Int, batch_size: Int
+        let seconds_per_epoch: [Double], loss_last_epoch: Double
+        let inference_seconds: Double, test_accuracy: Double, test_accuracy_float16: Double?
+        let peak_rss_mb: Double, threads: Int, kernel_path: String
+    }
+
+    public func run() throws {
+        guard epochs > 0, batchSize > 0 else { throw ValidationError("epochs and batch size must be positive") }
+        let locator = DatasetLocator(dataDirectory: data.map { URL(fileURLWithPath: $0) })
+        let train = try TrainingImages(locator: locator)
+        let test = try MNIST.load(.fashionMNIST, split: .test, flatten: false, locator: locator)
+        let network: any ReducedPrecisionInference = model == .simple ? try SimpleConvNet(seed: seed) : try DeepConvNet(seed: seed)
+        let optimizer = Adam(learningRate: learningRate)
+        var rng = RandomGenerator(seed: seed &+ 1000)
+        let n = train.count, iterations = self.iterations ?? Swift.max(1, n / batchSize)
+        var epochSeconds: [Double] = [], lastLoss = 0.0
+        let clock = ContinuousClock()
+        for epoch in 1...epochs {
+            var lossSum = 0.0
+            let start = clock.now
+            for _ in 0..<iterations {
+                let batch = (0..<batchSize).map { _ in rng.nextInt(below: n) }
+                lossSum += Double(network.gradient(train.images(batch), train.labels[batch]))
+                optimizer.update(network.parameters)
+            }
+            epochSeconds.append(Self.seconds(clock.now - start))
+            lastLoss = lossSum / Double(iterations)
+            if !json { print("epoch \(epoch): \(String(format: "%.2f", epochSeconds.last!)) s, mean loss \(String(format: "%.4f", lastLoss))") }
+        }
+        let start = clock.now
+        let accuracy = network.accuracy(test.images, test.labels, batchSize: 100, storage: .float32)
+        let inference = Self.seconds(clock.now - start)
+        let half = noHalf ? nil : network.accuracy(test.images, test.labels, batchSize: 100, storage: .float16)
+        let report = Report(
+            model: model == .simple ? "SimpleConvNet" : "DeepConvNet", framework: "kiso", epochs: epochs,
+            iterations_per_epoch: iterations, batch_size: batchSize, seconds_per_epoch: epochSeconds,
+            loss_last_epoch: lastLoss, inference_seconds: inference, test_accuracy: Double(accuracy),
+            test_accuracy_float16: half.map(Double.init), peak_rss_mb: PeakMemory.megabytes() ?? 0,
+            threads: Kernels.maxThreads, kernel_path: Kernels.dispatchPath.rawValue)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("\(report.model), Fashion-MNIST, batch \(batchSize), Adam \(learningRate), \(iterations) iterations/epoch, \(Kernels.maxThreads) threads, \(report.kernel_path)")
+        print("seconds per epoch: \(epochSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ")) (best \(String(format: "%.2f", epochSeconds.min()!)))")
+        print("peak RSS: \(String(format: "%.0f", report.peak_rss_mb)) MB")
+        print("10k-image inference: \(String(format: "%.3f", inference)) s")
+        print("test accuracy: \(String(format: "%.4f", accuracy)) (float32)" + (half.map { String(format: ", %.4f (float16 storage)", $0) } ?? ""))
+    }
+
+    /// Fashion-MNIST's 60 000 training images kept as bytes (47 MB instead of 188 MB of
+    /// float32), each mini-batch converted to float32 in 0…1 exactly as `MNIST.load` does.
+    struct TrainingImages {
+        let pixels: [UInt8]
+        let labels: Tensor
+        let count: Int
+        static let side = MNIST.side
+
+        init(locator: DatasetLocator) throws {
+            let url = try locator.locate(DatasetName.fashionMNIST.files(for: .train).images, of: .fashionMNIST)
+            let idx = try IDX.read(contentsOf: url)
+            guard idx.shape.count == 3, idx.shape[1] == Self.side, idx.shape[2] == Self.side else {
+                throw ValidationError("\(url.path): expected uint8 images [N, 28, 28], found shape \(idx.shape)")
+            }
+            pixels = try idx.uint8Elements()
+            count = idx.shape[0]
+            labels = try MNIST.loadLabels(.fashionMNIST, split: .train, locator: locator)
+            guard labels.shape == [count] else { throw ValidationError("\(count) training images but labels of shape \(labels.shape)") }
+        }
+
+        /// Images `batch` as float32 [B, 1, 28, 28] in 0…1.
+        func images(_ batch: [Int]) -> Tensor {
+            let size = Self.side * Self.side, scale: Float = 1 / 255
+            return pixels.withUnsafeBufferPointer { p in
+                Tensor(shape: [batch.count, 1, Self.side, Self.side]) { out in
+                    for (row, i) in batch.enumerated() {
+                        for j in 0..<size { out[row * size + j] = Float(p[i * size + j]) * scale }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,82 @@
+import Kiso
+
+/// How inference stores weights and activations.
+public enum StoragePrecision: String, Codable, Sendable, CaseIterable {
+    /// Ordinary float32.
+    case float32
+    /// Every weight, the input and every layer's output rounded to the nearest float16
+    /// (IEEE binary16) value — what storing them as half precision does — while the
+    /// arithmetic stays float32. The book's chapter 8 experiment: accuracy does not change.
+    case float16
+}
+
+/// A network that can run inference with its weights and activations stored at a chosen
+/// precision (SimpleConvNet, DeepConvNet).
+public protocol ReducedPrecisionInference: Network {
+    /// Class scores in inference mode with weights and activations stored at `storage`.
+    func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor
+    /// Test accuracy (targets: labels [N] or one-hot [N, classes]) with weights and
+    /// activations stored at `storage`, `batchSize` images at a time.
+    func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float
+}
+
+extension SimpleConvNet: ReducedPrecisionInference {
+    /// Class scores in inference mode with weights and activations stored at `storage`.
+    public func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor {
+        chain.withStorage(storage) { chain.predict(x, storage: storage) }
+    }
+
+    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time.
+    public func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+        chain.accuracy(x, t, batchSize: batchSize, storage: storage)
+    }
+}
+
+extension DeepConvNet: ReducedPrecisionInference {
+    /// Class scores in inference mode with weights and activations stored at `storage`.
+    public func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor {
+        chain.withStorage(storage) { chain.predict(x, storage: storage) }
+    }
+
+    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time.
+    public func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+        chain.accuracy(x, t, batchSize: batchSize, storage: storage)
+    }
+}
+
+extension LayerChain {
+    /// Runs `body` with every parameter's value rounded to `storage` (float16: the nearest
+    /// half-precision value), restoring the float32 values afterwards.
+    func withStorage<R>(_ storage: StoragePrecision, _ body: () -> R) -> R {
+        guard storage == .float16 else { return body() }
+        let saved = parameters.map { $0.parameter.value }
+        for (_, p) in parameters { p.value = p.value.roundedToFloat16() }
+        defer { for ((_, p), value) in zip(parameters, saved) { p.value = value } }
+        return body()
+    }
+
+    /// Inference with the input and every layer's output rounded to `storage` (the weights
+    /// are rounded by ``withStorage(_:_:)``).
+    func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor {
+        guard storage == .float16 else { return predict(x, training: false) }
+        return layers.reduce(x.roundedToFloat16()) { $1.layer.forward($0, training: false).roundedToFloat16() }
+    }
+
+    /// The fraction of images classified as their target (labels [N] or one-hot [N, classes]).
+    func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float {
+        kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
+        kisoPrecondition(t.shape.first == x.shape.first, "accuracy: \(x.shape[0]) images but targets of shape \(t.shape)")
+        let n = x.shape[0]
+        if n == 0 { return 0 }
+        let labels = t.ndim == 1 ? t.scalars.map { Int($0) } : t.argmax(axis: 1)
+        var correct = 0
+        withStorage(storage) {
+            for start in stride(from: 0, to: n, by: batchSize) {
+                let end = Swift.min(start + batchSize, n)
+                let predicted = predict(x[start..<end], storage: storage).argmax(axis: 1)
+                correct += zip(predicted, labels[start..<end]).filter { $0 == $1 }.count
+            }
+        }
+        return Float(correct) / Float(n)
+    }
+}
