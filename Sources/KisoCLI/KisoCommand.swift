@@ -7,8 +7,17 @@ public struct KisoCommand: ParsableCommand {
         commandName: "kiso",
         abstract: "Deep Learning from Scratch, in Swift: train, evaluate and explore the book's networks.",
         subcommands: [
-            DataCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            PredictCommand.self,
             ShowCommand.self,
+            GatesCommand.self,
+            FunctionsCommand.self,
+            GradientCommand.self,
+            GraphCommand.self,
+            GradientCheckCommand.self,
+            ExperimentCommand.self,
+            DataCommand.self,
             BenchCommand.self,
         ]
     )

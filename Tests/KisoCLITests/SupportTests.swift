@@ -15,7 +15,7 @@ import KisoCLI
 
     @Test func plainProgressWritesAboutOneLinePerTenPercent() {
         let console = Console.capturing()
-        let bar = ProgressBar(console: console, label: "epoch 1", total: 100)
+        let bar = ProgressBar(console: console, label: "epoch 1", total: 100, plainInterval: 0)
         for i in 1...100 { bar.update(i, detail: "loss 0.5") }
         bar.finish()
         let lines = console.standardError.split(separator: "\n")

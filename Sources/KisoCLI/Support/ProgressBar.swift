@@ -16,10 +16,13 @@ public final class ProgressBar: @unchecked Sendable {
     private var lastPlainLine = Date()
     private var finished = false
     private let countsBytes: Bool
+    private let plainInterval: TimeInterval
 
     /// A progress display for `total` steps, each line starting with `label`; with
     /// `countsBytes` the steps are bytes, shown in megabytes and MB/s.
-    public init(console: Console, label: String, total: Int, countsBytes: Bool = false) {
+    public init(console: Console, label: String, total: Int, countsBytes: Bool = false,
+                plainInterval: TimeInterval = 2) {
+        self.plainInterval = plainInterval
         self.console = console
         self.label = label
         self.total = max(total, 1)
@@ -40,7 +43,8 @@ public final class ProgressBar: @unchecked Sendable {
         } else {
             let percent = done * 100 / total
             let decile = percent / 10
-            let due = decile > lastPlainPercent / 10 || now.timeIntervalSince(lastPlainLine) >= 10
+            let sinceLast = now.timeIntervalSince(lastPlainLine)
+            let due = (decile > lastPlainPercent / 10 && sinceLast >= plainInterval) || sinceLast >= 10
             guard due, done > 0 else { return }
             lastPlainPercent = percent
             lastPlainLine = now

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Kiso
+import KisoData
+import KisoNN
+
+/// `kiso train`: trains one of the book's networks on MNIST or Fashion-MNIST.
+public struct TrainCommand: ConsoleCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one of the book's networks on MNIST or Fashion-MNIST (default: SimpleConvNet, as in chapter 7).",
+        discussion: """
+            Shows a progress bar per epoch (plain lines when the output is not a terminal), the train and test \
+            accuracy after each epoch, and a final summary. Ctrl-C saves the training state and tells how to resume; \
+            a diverging run (NaN or infinite loss) stops with a hint to lower the learning rate.
+
+            Defaults follow the book: simple-convnet and deep-convnet use Adam (lr 0.001), the fully connected \
+            networks SGD (two-layer and three-layer lr 0.1, multi-layer lr 0.01); batch 100; 20 epochs \
+            (17 for two-layer, chapter 5's 10 000 iterations). Without --dataset, MNIST is used when its training \
+            set is on this machine, else Fashion-MNIST when that is, else MNIST is downloaded.
+            """
+    )
+
+    @Option(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var model: ModelName?
+
+    @OptionGroup public var datasetOptions: DatasetOptions
+
+    @Option(help: "Number of epochs (passes over the training set).")
+    public var epochs: Int?
+
+    @Option(help: "Samples per mini-batch.")
+    public var batchSize: Int?
+
+    @Option(help: "The update rule: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var optimizer: OptimizerName?
+
+    @Option(help: "Learning rate.")
+    public var lr: Float?
+
+    @Option(help: ArgumentHelp("L2 weight decay λ (multi-layer networks).", valueName: "λ"))
+    public var weightDecay: Float?
+
+    @Flag(help: "Batch normalization after each hidden affine layer (multi-layer-extend).")
+    public var batchnorm = false
+
+    @Option(help: ArgumentHelp("Dropout ratio after each hidden layer (multi-layer-extend).", valueName: "ratio"))
+    public var dropout: Float?
+
+    @Option(help: ArgumentHelp("Hidden layer sizes, e.g. 100,100,100 (fully connected networks).", valueName: "sizes"))
+    public var hidden: String?
+
+    @Option(help: "Seed of the initial weights, batch order and dropout masks.")
+    public var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Save the trained weights (.safetensors, .npz or .pkl).", valueName: "file"))
+    public var save: String?
+
+    @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (written on Ctrl-C).", valueName: "file"))
+    public var resume: String?
+
+    @Option(help: ArgumentHelp("Write the loss and accuracy curves as an SVG chart.", valueName: "file.svg"))
+    public var plot: String?
+
+    @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
+    public var trainLimit: Int?
+
+    @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
+    public var testLimit: Int?
+
+    @Option(help: ArgumentHelp("Measure each epoch's accuracies on the first N images (default: all; 1000 for the convnets, as the book).", valueName: "n"))
+    public var evalSamples: Int?
+
+    /// Simulates Ctrl-C after this many iterations (for tests of interrupt and resume).
+    @Option(help: .hidden)
+    public var stopAfter: Int?
+
+    @OptionGroup public var output: OutputOptions
+
+    public init() {}
+
+    public func validate() throws {
+        for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--train-limit", trainLimit),
+                              ("--test-limit", testLimit), ("--eval-samples", evalSamples), ("--stop-after", stopAfter)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
+            throw ValidationError("--weight-decay must be 0 or more, got \(weightDecay)")
+        }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        if let hidden { _ = try parseSizes(hidden, option: "--hidden") }
+        if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG; give a file ending in .svg, got \(plot)") }
+    }
+
+    public func execute(_ console: Console) throws {
+        output.configure(console)
+        let setup = try resume.map { try resumedSetup(URL(fileURLWithPath: $0), console: console) } ?? freshSetup(console: console)
+        try TrainingSession(command: self, setup: setup, console: console).run()
+    }
+
+    /// The book's settings for `model` when the command line does not give them.
+    static func defaults(for model: ModelName) -> (epochs: Int, optimizer: OptimizerKind, lr: Float, evalSamples: Int?) {
+        switch model {
+        case .threeLayer: return (20, .sgd, 0.1, nil)
+        case .twoLayer: return (17, .sgd, 0.1, nil)
+        case .multiLayer, .multiLayerExtend: return (20, .sgd, 0.01, nil)
+        case .simpleConvNet, .deepConvNet: return (20, .adam, 0.001, 1000)
+        }
+    }
+
+    /// A new run from the command-line options.
+    func freshSetup(console: Console) throws -> TrainingSetup {
+        let model = self.model ?? .simpleConvNet
+        let defaults = Self.defaults(for: model)
+        let kind = optimizer.map { OptimizerKind(rawValue: $0.rawValue)! } ?? defaults.optimizer
+        let seed = self.seed ?? 42
+        let options = ModelFactory.Options(hidden: try hidden.map { try parseSizes($0, option: "--hidden") },
+                                           weightDecay: weightDecay ?? 0, batchnorm: batchnorm, dropout: dropout)
+        let network = try ModelFactory.make(model, options: options, seed: seed)
+        let dataset = datasetOptions.resolved(for: .train, console: console)
+        let trainer = TrainerConfiguration(
+            epochs: epochs ?? defaults.epochs, miniBatchSize: batchSize ?? 100,
+            optimizer: OptimizerSettings(kind: kind, learningRate: lr ?? (optimizer == nil ? defaults.lr : kind.defaultLearningRate)),
+            evaluationSampleCount: evalSamples ?? defaults.evalSamples, seed: seed)
+        let record = RunRecord(dataset: dataset.rawValue, trainLimit: trainLimit, testLimit: testLimit, trainer: trainer, progress: nil)
+        return TrainingSetup(model: model, network: network, record: record, resumeState: nil)
+    }
+
+    /// The run saved in `url`, with its network, settings and progress.
+    func resumedSetup(_ url: URL, console: Console) throws -> TrainingSetup {
+        let file = try TrainingCheckpoint.read(url)
+        let record = try TrainingCheckpoint.record(in: file, path: url.path)
+        let parts = TrainingCheckpoint.split(file.tensors)
+        let (network, model) = try ModelFactory.rebuild(metadata: file.metadata, tensors: parts.network, model: nil)
+        if let requested = self.model, requested != model {
+            throw KisoError("\(url.path) holds a \(model.rawValue) run; --model \(requested.rawValue) cannot resume it")
+        }
+        let ignored = [("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil),
+                       ("--lr", lr != nil), ("--seed", seed != nil), ("--hidden", hidden != nil),
+                       ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
+                       ("--dataset", datasetOptions.dataset != nil)].filter(\.1).map(\.0)
+        if !ignored.isEmpty {
+            console.info("Resuming with the settings saved in \(url.lastPathComponent); ignoring \(ignored.joined(separator: ", ")).")
+        }
+        let progress = record.progress!
+        let state = TrainerState(network: parts.network,
+                                 optimizer: OptimizerState(tensors: parts.optimizer, step: progress.optimizerStep),
+                                 progress: progress)
+        return TrainingSetup(model: model, network: network, record: record, resumeState: state)
+    }
+}
+
+/// Everything a training session starts from: a fresh network or a saved run.
+struct TrainingSetup {
+    var model: ModelName
+    var network: Network
+    var record: RunRecord
+    var resumeState: TrainerState?
+}
