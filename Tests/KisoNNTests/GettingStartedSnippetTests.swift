@@ -203,4 +203,32 @@ import Testing
         #expect(y.shape == [2, 4, 4, 4] && pooled.shape == [2, 4, 2, 2] && dx.shape == [2, 3, 8, 8])
         #expect(conv.W.gradient.shape == [4, 3, 5, 5])
     }
+
+    @Test func chapter7SimpleConvNet() throws {
+        var rng = RandomGenerator(seed: 0)
+        let net = try SimpleConvNet()             // the book's: 30 filters 5×5, hidden 100, 10 classes
+        let images = Tensor.rand([2, 1, 28, 28], using: &rng)
+        let loss = net.gradient(images, Tensor([3, 7]))     // fills the gradients of W1 … b3
+        let scores = net.predict(images, training: false)   // [2, 10]
+
+        #expect(net.parameters.map(\.name) == ["W1", "b1", "W2", "b2", "W3", "b3"])
+        #expect(loss.isFinite && scores.shape == [2, 10])
+        #expect(net.parameter(named: "W1")!.gradient.shape == [30, 1, 5, 5])
+    }
+
+    // MARK: Chapter 8 — deep networks
+
+    @Test func chapter8DeepConvNet() throws {
+        var rng = RandomGenerator(seed: 0)
+        let images = Tensor.rand([2, 1, 28, 28], using: &rng)
+        let deep = try DeepConvNet()                               // six 3×3 convolutions, W1 … W8
+        let scores = deep.predict(images, training: false)         // [2, 10]
+        let half = deep.predict(images, storage: .float16)         // weights and activations stored as float16
+
+        #expect(deep.parameters.count == 16 && scores.shape == [2, 10] && half.shape == [2, 10])
+        // Each float16 rounding is off by at most 2⁻¹¹ ≈ 4.9e-4 relative; about 20 roundings (input,
+        // weights, every layer's output) compound to well under 5 % of the scores' scale.
+        let scale = abs(scores).max()
+        #expect((abs(half - scores)).max() <= 0.05 * scale)
+    }
 }
