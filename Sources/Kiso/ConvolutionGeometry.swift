@@ -67,6 +67,7 @@ public struct ConvolutionGeometry: Sendable, Equatable, CustomStringConvertible 
     /// Elements of one input image: C·H·W.
     public var imageSize: Int { channels * height * width }
 
+    /// The sizes in one line, e.g. `1×28×28 image, 5×5 window, stride 1, pad 0 → 24×24`.
     public var description: String {
         "\(channels)×\(height)×\(width) image, \(filterHeight)×\(filterWidth) window, stride \(stride), pad \(pad) → \(outputHeight)×\(outputWidth)"
     }
@@ -81,6 +82,7 @@ public enum ConvolutionShapeError: Error, Equatable, CustomStringConvertible {
     /// A size, filter or stride that is not positive, or a negative pad.
     case invalidParameters(channels: Int, height: Int, width: Int, filterHeight: Int, filterWidth: Int, stride: Int, pad: Int)
 
+    /// The problem and the sizes involved, with the fix where there is one.
     public var description: String {
         switch self {
         case let .fractionalOutputSize(axis, input, filter, stride, pad):

@@ -154,13 +154,21 @@ extension Tensor {
     /// Element-wise quotient with broadcasting.
     public static func / (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "/") { $0 / $1 } }
 
+    /// `a + s` for every element of `a`; same shape as `a`.
     public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
+    /// `a − s` for every element of `a`; same shape as `a`.
     public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
+    /// `a · s` for every element of `a`; same shape as `a`.
     public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
+    /// `a / s` for every element of `a`; same shape as `a`.
     public static func / (a: Tensor, s: Float) -> Tensor { a.map { $0 / s } }
+    /// `s + a` for every element of `a`; same shape as `a`.
     public static func + (s: Float, a: Tensor) -> Tensor { a.map { s + $0 } }
+    /// `s − a` for every element of `a`; same shape as `a`.
     public static func - (s: Float, a: Tensor) -> Tensor { a.map { s - $0 } }
+    /// `s · a` for every element of `a`; same shape as `a`.
     public static func * (s: Float, a: Tensor) -> Tensor { a.map { s * $0 } }
+    /// `s / a` for every element of `a`; same shape as `a`.
     public static func / (s: Float, a: Tensor) -> Tensor { a.map { s / $0 } }
 
     /// Element-wise negation.
@@ -174,9 +182,13 @@ extension Tensor {
     public static func *= (a: inout Tensor, b: Tensor) { a.updateBroadcasting(b, operation: "*=") { $0 * $1 } }
     /// In-place quotient; `b` must broadcast to `a`'s shape.
     public static func /= (a: inout Tensor, b: Tensor) { a.updateBroadcasting(b, operation: "/=") { $0 / $1 } }
+    /// Adds `s` to every element in place.
     public static func += (a: inout Tensor, s: Float) { a.updateEach { $0 + s } }
+    /// Subtracts `s` from every element in place.
     public static func -= (a: inout Tensor, s: Float) { a.updateEach { $0 - s } }
+    /// Multiplies every element by `s` in place.
     public static func *= (a: inout Tensor, s: Float) { a.updateEach { $0 * s } }
+    /// Divides every element by `s` in place.
     public static func /= (a: inout Tensor, s: Float) { a.updateEach { $0 / s } }
 
     /// Replaces each element `x` with `f(x)`, in place.
@@ -207,11 +219,17 @@ extension Tensor {
     public static func .== (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: ".==") { $0 == $1 ? 1 : 0 } }
     /// 1 where `a != b`, else 0 (broadcasting).
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: ".!=") { $0 != $1 ? 1 : 0 } }
+    /// 1 where an element of `a` is greater than `s`, else 0; same shape as `a`.
     public static func .> (a: Tensor, s: Float) -> Tensor { a.map { $0 > s ? 1 : 0 } }
+    /// 1 where an element of `a` is greater than or equal to `s`, else 0; same shape as `a`.
     public static func .>= (a: Tensor, s: Float) -> Tensor { a.map { $0 >= s ? 1 : 0 } }
+    /// 1 where an element of `a` is less than `s`, else 0; same shape as `a`.
     public static func .< (a: Tensor, s: Float) -> Tensor { a.map { $0 < s ? 1 : 0 } }
+    /// 1 where an element of `a` is less than or equal to `s`, else 0; same shape as `a`.
     public static func .<= (a: Tensor, s: Float) -> Tensor { a.map { $0 <= s ? 1 : 0 } }
+    /// 1 where an element of `a` is equal to `s`, else 0; same shape as `a`.
     public static func .== (a: Tensor, s: Float) -> Tensor { a.map { $0 == s ? 1 : 0 } }
+    /// 1 where an element of `a` is not equal to `s`, else 0; same shape as `a`.
     public static func .!= (a: Tensor, s: Float) -> Tensor { a.map { $0 != s ? 1 : 0 } }
 }
 

@@ -54,7 +54,15 @@ public struct Axes: Sendable {
     /// A line through the points `(x[i], y[i])`; non-finite values (and values ≤ 0 on a log
     /// axis) break the line. Sizes are in pixels.
     /// - Parameters:
+    ///   - x: the horizontal coordinates.
+    ///   - y: the vertical coordinates, as many as `x`.
+    ///   - label: the legend entry (none when `nil`).
+    ///   - color: the stroke colour; the next of `Color.cycle` when `nil`.
+    ///   - style: how the line is stroked (`.none` for markers only).
+    ///   - width: the stroke width.
     ///   - marker: drawn at every `markEvery`-th point, starting with the first.
+    ///   - markerSize: the marker's size.
+    ///   - markEvery: the spacing of the markers, in points.
     public mutating func line<X: Collection, Y: Collection>(
         x: X, y: Y, label: String? = nil, color: Color? = nil, style: LineStyle = .solid,
         width: Double = 2, marker: Marker = .none, markerSize: Double = 7, markEvery: Int = 1

@@ -26,7 +26,9 @@ public enum Contour {
     ///
     /// - Parameters:
     ///   - z: `y.count` rows of `x.count` values.
-    ///   - x: increasing column coordinates; `y`: increasing row coordinates.
+    ///   - x: increasing column coordinates.
+    ///   - y: increasing row coordinates.
+    ///   - level: the value the lines follow.
     public static func lines(z: [[Double]], x: [Double], y: [Double], level: Double) -> [ContourLine] {
         let nx = x.count, ny = y.count
         checkGrid(z: z, nx: nx, ny: ny)
