@@ -19,17 +19,17 @@ public struct GradientCheckCommand: ConsoleCommand {
     )
 
     @Option(help: "two-layer or multi-layer-extend.")
-    public var model: ModelName = .twoLayer
+    var model: ModelName = .twoLayer
 
-    @OptionGroup public var datasetOptions: DatasetOptions
+    @OptionGroup var datasetOptions: DatasetOptions
 
     @Option(help: "How many training images to check on (the book: 3; 1 for batch normalization).")
-    public var samples: Int?
+    var samples: Int?
 
     @Option(help: "Seed of the initial weights.")
-    public var seed: UInt64 = 42
+    var seed: UInt64 = 42
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 
