@@ -357,10 +357,10 @@ static void KISO_NAME(max_scalar)(const float *x, float s, float *y, long count)
     vf sv = SPLAT(s);
     for (; i + KISO_VL <= count; i += KISO_VL) {
         vf v = *(const vfu *)(x + i);
-        vi below = v < sv;
+        vi below = sv >= v;                        // as Swift.max(x, s): s when s ≥ x (so max(−0, 0) = +0)
         *(vfu *)(y + i) = (vf)(((vi)v & ~below) | ((vi)sv & below));
     }
-    for (; i < count; i++) y[i] = x[i] < s ? s : x[i];
+    for (; i < count; i++) y[i] = s >= x[i] ? s : x[i];
 }
 
 /// y[i] = a[i]·b[i] + c[i] (fused where the path has FMA).

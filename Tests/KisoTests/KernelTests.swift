@@ -231,8 +231,10 @@ private func checkElementwise(sourceLocation: SourceLocation = #_sourceLocation)
     #expect(y == a.map { Swift.max($0, 0) }, sourceLocation: sourceLocation)
     var withNaN = a
     withNaN[3] = .nan
+    withNaN[4] = -0.0
     Kernels.relu(withNaN, &y, count: n)
     #expect(y[3].isNaN, sourceLocation: sourceLocation)
+    #expect(y[4] == 0 && y[4].sign == .plus, "max(−0, 0) is +0, as Swift.max", sourceLocation: sourceLocation)
     Kernels.multiplyAdd(a, b, c, &y, count: n)
     // Fused on paths with FMA, separately rounded on the portable path: either is exact.
     for i in 0..<n { #expect(y[i] == c[i].addingProduct(a[i], b[i]) || y[i] == a[i] * b[i] + c[i], sourceLocation: sourceLocation) }
