@@ -54,6 +54,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+        // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
+        .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),

@@ -57,7 +57,7 @@ def load_fashion(folder):
             images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
 
 
-def torch_run(model_name, epochs, data, seed):
+def torch_run(model_name, epochs, data, seed, iterations=None):
     """Trains and evaluates the PyTorch model; returns the same fields as `kiso bench convnet --json`."""
     import torch
     from torch import nn
@@ -100,7 +100,7 @@ def torch_run(model_name, epochs, data, seed):
     x_train, t_train, x_test, t_test = (torch.from_numpy(np.ascontiguousarray(a)) for a in load_fashion(data))
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
-    iterations = x_train.shape[0] // 100
+    iterations = iterations or x_train.shape[0] // 100
     epoch_seconds = []
     for _ in range(epochs):
         model.train()
@@ -128,32 +128,37 @@ def torch_run(model_name, epochs, data, seed):
     }
 
 
-def kiso_run(kiso, model_name, epochs, data, seed):
+def kiso_run(kiso, model_name, epochs, data, seed, iterations=None):
     command = [kiso, "bench", "convnet", "--model", model_name, "--epochs", str(epochs),
                "--data", data, "--seed", str(seed), "--json"]
+    if iterations:
+        command += ["--iterations", str(iterations)]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def child(args):
     """`--torch-child`: run PyTorch alone in this process and print its JSON."""
-    print(json.dumps(torch_run(args.model, args.epochs, args.data, args.seed)))
+    print(json.dumps(torch_run(args.model, args.epochs, args.data, args.seed, args.iterations)))
 
 
 def compare(args):
     models = ["simple", "deep"] if args.model == "both" else [args.model]
     print(f"load average before: {os.getloadavg()}")
     for name in models:
-        kiso = kiso_run(args.kiso, name, args.epochs, args.data, args.seed)
-        out = subprocess.run([sys.executable, __file__, "--torch-child", "--model", name, "--epochs",
-                              str(args.epochs), "--data", args.data, "--seed", str(args.seed)],
-                             check=True, capture_output=True, text=True).stdout
+        kiso = kiso_run(args.kiso, name, args.epochs, args.data, args.seed, args.iterations)
+        child_args = [sys.executable, __file__, "--torch-child", "--model", name, "--epochs",
+                      str(args.epochs), "--data", args.data, "--seed", str(args.seed)]
+        if args.iterations:
+            child_args += ["--iterations", str(args.iterations)]
+        out = subprocess.run(child_args, check=True, capture_output=True, text=True).stdout
         torch = json.loads(out.strip().splitlines()[-1])
-        k_epoch, t_epoch = min(kiso["seconds_per_epoch"]), min(torch["seconds_per_epoch"])
+        scale = 600 / kiso["iterations_per_epoch"]   # report seconds per 600-iteration epoch
+        k_epoch, t_epoch = min(kiso["seconds_per_epoch"]) * scale, min(torch["seconds_per_epoch"]) * scale
         print(f"\n{name.capitalize()}ConvNet, Fashion-MNIST, batch 100, Adam 0.001, "
               f"{kiso['iterations_per_epoch']} iterations/epoch, {args.epochs} epoch(s)")
         print(f"{'':28}{'Kiso':>12}{'PyTorch':>12}{'PyTorch/Kiso':>14}")
-        rows = [("seconds per epoch (best)", k_epoch, t_epoch),
+        rows = [("seconds per 600 iterations", k_epoch, t_epoch),
                 ("10k-image inference (s)", kiso["inference_seconds"], torch["inference_seconds"]),
                 ("peak RSS (MB)", kiso["peak_rss_mb"], torch["peak_rss_mb"])]
         for label, k, t in rows:
@@ -168,6 +173,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", choices=["simple", "deep", "both"], default="simple")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--iterations", type=int, default=None,
+                        help="iterations per epoch (default 600); times are then scaled to 600 iterations")
     shared = os.environ.get("KISO_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
     parser.add_argument("--data", default=os.path.join(shared, "fashion-mnist"), help="Fashion-MNIST IDX folder")
     parser.add_argument("--kiso", default=os.path.join(ROOT, ".build", "release", "kiso"))

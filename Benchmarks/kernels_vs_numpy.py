@@ -26,33 +26,38 @@ from threadpoolctl import threadpool_info, threadpool_limits
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def best_time(fn, repeats):
+def best_time(fn, repeats, clock=time.perf_counter):
     """Seconds per call: one warm-up, then the best of `repeats` samples of >= 20 ms each."""
     fn()
-    t0 = time.perf_counter()
+    t0 = clock()
     fn()
-    once = time.perf_counter() - t0
+    once = clock() - t0
     calls = max(1, int(0.02 / max(once, 1e-9)))
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(calls):
             fn()
-        best = min(best, (time.perf_counter() - start) / calls)
+        best = min(best, (clock() - start) / calls)
     return best
 
 
-def numpy_gemm(m, k, n, threads, repeats):
+def clock_for(threads, cpu_clock):
+    """The calling thread's CPU time for single-threaded rows under --cpu-clock, else the wall clock."""
+    return time.thread_time if cpu_clock and threads == 1 else time.perf_counter
+
+
+def numpy_gemm(m, k, n, threads, repeats, cpu_clock):
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
     b = rng.uniform(-1, 1, (k, n)).astype(np.float32)
     c = np.empty((m, n), np.float32)
     with threadpool_limits(limits=threads, user_api="blas"):
-        seconds = best_time(lambda: np.matmul(a, b, out=c), repeats)
+        seconds = best_time(lambda: np.matmul(a, b, out=c), repeats, clock_for(threads, cpu_clock))
     return 2.0 * m * k * n / seconds / 1e9
 
 
-def numpy_elementwise(count, repeats):
+def numpy_elementwise(count, repeats, cpu_clock):
     rng = np.random.default_rng(1)
     x, y, z = (rng.uniform(-1, 1, count).astype(np.float32) for _ in range(3))
     out = np.empty(count, np.float32)
@@ -62,19 +67,19 @@ def numpy_elementwise(count, repeats):
         np.add(out, z, out=out)
 
     bytes2, bytes4 = 2 * 4 * count, 4 * 4 * count
+    clock = clock_for(1, cpu_clock)
     return {
-        "exp": bytes2 / best_time(lambda: np.exp(x, out=out), repeats) / 1e9,
-        "relu": bytes2 / best_time(lambda: np.maximum(x, 0, out=out), repeats) / 1e9,
-        "a*b+c": bytes4 / best_time(fma, repeats) / 1e9,
+        "exp": bytes2 / best_time(lambda: np.exp(x, out=out), repeats, clock) / 1e9,
+        "relu": bytes2 / best_time(lambda: np.maximum(x, 0, out=out), repeats, clock) / 1e9,
+        "a*b+c": bytes4 / best_time(fma, repeats, clock) / 1e9,
     }
 
 
-def run_kiso(binary, repeats):
-    if binary:
-        cmd = [binary, "bench", "kernels", "--json", "--repeats", str(repeats)]
-    else:
+def run_kiso(binary, repeats, cpu_clock):
+    if not binary:
         subprocess.run(["swift", "build", "-c", "release", "--product", "kiso"], cwd=ROOT, check=True)
-        cmd = [str(ROOT / ".build/release/kiso"), "bench", "kernels", "--json", "--repeats", str(repeats)]
+        binary = str(ROOT / ".build/release/kiso")
+    cmd = [binary, "bench", "kernels", "--json", "--repeats", str(repeats)] + (["--cpu-clock"] if cpu_clock else [])
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -93,6 +98,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kiso", help="path of a built kiso binary (default: build and use .build/release/kiso)")
     parser.add_argument("--repeats", type=int, default=7, help="timed samples per measurement (best is kept)")
+    parser.add_argument("--cpu-clock", action="store_true",
+                        help="time 1-thread rows (both sides) by the calling thread's CPU time: steadier on a busy machine")
     args = parser.parse_args()
 
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
@@ -103,25 +110,27 @@ def main():
     print(f"CPU: {cpu_name()}, {os.cpu_count()} logical CPUs; load average {os.getloadavg()[0]:.2f}")
     print(f"NumPy {np.__version__}, BLAS: {arch}")
 
-    kiso = run_kiso(args.kiso, args.repeats)
+    kiso = run_kiso(args.kiso, args.repeats, args.cpu_clock)
     print(f"Kiso dispatch path: {kiso['path']} (supported: {', '.join(kiso['supportedPaths'])})")
     print()
-    print("sgemm float32, GFLOPS (best of %d)" % args.repeats)
+    clock = "1-thread rows by thread CPU time, 2-thread rows by wall clock" if args.cpu_clock else "wall clock"
+    print("sgemm float32, GFLOPS (best of %d; %s)" % (args.repeats, clock))
     print(f"| {'(M, K, N)':>20} | threads | {'Kiso':>7} | {'NumPy':>7} | Kiso/NumPy |")
     print(f"|{'-' * 22}|---------|---------|---------|------------|")
     for row in kiso["sgemm"]:
-        ref = numpy_gemm(row["m"], row["k"], row["n"], row["threads"], args.repeats)
+        ref = numpy_gemm(row["m"], row["k"], row["n"], row["threads"], args.repeats, args.cpu_clock)
         shape = f"({row['m']}, {row['k']}, {row['n']})"
         print(f"| {shape:>20} | {row['threads']:>7} | {row['gflops']:7.1f} | {ref:7.1f} | {row['gflops'] / ref:10.2f} |")
     print()
     print("element-wise float32, 2^20 elements, GB/s (NumPy single-threaded)")
     print("| op     | threads |    Kiso |   NumPy | Kiso/NumPy |")
     print("|--------|---------|---------|---------|------------|")
-    ref = numpy_elementwise(1 << 20, args.repeats)
+    ref = numpy_elementwise(1 << 20, args.repeats, args.cpu_clock)
     for row in kiso["elementwise"]:
         r = ref[row["op"]]
         print(f"| {row['op']:<6} | {row['threads']:>7} | {row['gbps']:7.1f} | {r:7.1f} | {row['gbps'] / r:10.2f} |")
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    print(f"\nKiso parallelFor over {kiso['maxThreads']} threads: {kiso['parallelForMicroseconds']:.1f} µs beyond the work")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

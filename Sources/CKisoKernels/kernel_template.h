@@ -191,10 +191,48 @@ static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, 
 #undef KISO_TILE
 }
 
+// MARK: - Narrow column tail
+
+/// C[m×w] = alpha · A·op(B)[:, 0..<w] + beta · C for a row-major A (not transposed) and a few
+/// columns w ≤ 4, as dot products along k: op(B)'s w columns are copied into contiguous rows
+/// first. A register tile would spend a whole vector on each of these columns.
+static void KISO_NAME(dot_tail)(int transB, long m, long w, long k, float alpha, const float *a, long lda,
+                                const float *b, long ldb, float beta, float *c, long ldc) {
+    float *bt = kiso_scratch(1, (size_t)(4 * k));
+    for (long j = 0; j < w; j++)
+        for (long p = 0; p < k; p++) bt[j * k + p] = transB ? b[j * ldb + p] : b[p * ldb + j];
+    long kv = k / KISO_VL * KISO_VL;
+    for (long i = 0; i < m; i += 2) {             // two rows at a time: 2·w independent sums
+        long rows = m - i < 2 ? m - i : 2;
+        const float *row0 = a + i * lda, *row1 = rows == 2 ? row0 + lda : row0;
+        vf acc0[4] = {(vf){0}, (vf){0}, (vf){0}, (vf){0}}, acc1[4] = {(vf){0}, (vf){0}, (vf){0}, (vf){0}};
+        for (long p = 0; p < kv; p += KISO_VL) {
+            vf x0 = *(const vfu *)(row0 + p), x1 = *(const vfu *)(row1 + p);
+            for (int j = 0; j < 4; j++) {
+                if (j >= w) break;
+                vf y = *(const vfu *)(bt + j * k + p);
+                acc0[j] += x0 * y;
+                acc1[j] += x1 * y;
+            }
+        }
+        for (long r = 0; r < rows; r++) {
+            const float *row = r ? row1 : row0;
+            for (long j = 0; j < w; j++) {
+                vf v = r ? acc1[j] : acc0[j];
+                float sum = 0;
+                for (int l = 0; l < KISO_VL; l++) sum += v[l];
+                for (long p = kv; p < k; p++) sum += row[p] * bt[j * k + p];
+                float *out = c + (i + r) * ldc + j;
+                *out = beta == 0 ? alpha * sum : alpha * sum + beta * *out;
+            }
+        }
+    }
+}
+
 // MARK: - Driver
 
 /// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
-static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, float alpha,
+static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb,
                              float beta, float *c, long ldc) {
     long kBlocks = (k + KISO_KC - 1) / KISO_KC;
@@ -237,6 +275,21 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
             }
         }
     }
+}
+
+/// sgemm on one thread: the blocked product, with a narrow last column tail (n mod KISO_NR
+/// ≤ 4 columns of a narrow product with A not transposed) done as dot products.
+static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb,
+                             float beta, float *c, long ldc) {
+    long w = n % KISO_NR;
+    if (!transA && n > KISO_NR && n <= KISO_DIRECT_MAX_N && w <= 4 && w > 0 && k >= 4 * KISO_VL) {
+        KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        long j0 = n - w;
+        KISO_NAME(dot_tail)(transB, m, w, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta, c + j0, ldc);
+        return;
+    }
+    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 // MARK: - Element-wise
@@ -304,10 +357,10 @@ static void KISO_NAME(max_scalar)(const float *x, float s, float *y, long count)
     vf sv = SPLAT(s);
     for (; i + KISO_VL <= count; i += KISO_VL) {
         vf v = *(const vfu *)(x + i);
-        vi below = v < sv;
+        vi below = sv >= v;                        // as Swift.max(x, s): s when s ≥ x (so max(−0, 0) = +0)
         *(vfu *)(y + i) = (vf)(((vi)v & ~below) | ((vi)sv & below));
     }
-    for (; i < count; i++) y[i] = x[i] < s ? s : x[i];
+    for (; i < count; i++) y[i] = s >= x[i] ? s : x[i];
 }
 
 /// y[i] = a[i]·b[i] + c[i] (fused where the path has FMA).

@@ -110,4 +110,30 @@ import KisoNN
         let labels = Tensor(full.argmax(axis: 1).map(Float.init))
         #expect(net.accuracy(x, labels, batchSize: 2, storage: .float32) == 1)
     }
+
+    @Test func trainerTrainsASimpleConvNet() throws {
+        // Two classes of 8×8 images: bright left half (0) or bright right half (1), plus noise.
+        // Trivially separable, so a few dozen Adam steps must fit it.
+        var rng = RandomGenerator(seed: 40)
+        func images(_ n: Int) -> (Tensor, Tensor) {
+            let labels = (0..<n).map { _ in rng.nextInt(below: 2) }
+            var pixels: [Float] = []
+            for label in labels {
+                for _ in 0..<8 {
+                    for column in 0..<8 { pixels.append(Float((column < 4) == (label == 0) ? 1 : 0) + Float(rng.nextNormal()) * 0.1) }
+                }
+            }
+            return (Tensor(shape: [n, 1, 8, 8], scalars: pixels), Tensor(labels.map(Float.init)))
+        }
+        let (xTrain, tTrain) = images(200), (xTest, tTest) = images(50)
+        let net = try SimpleConvNet(inputShape: [1, 8, 8], filterCount: 4, filterSize: 3, hiddenSize: 8, outputSize: 2,
+                                    weightInitStd: 0.1, seed: 41)
+        let configuration = TrainerConfiguration(epochs: 3, miniBatchSize: 20,
+                                                 optimizer: OptimizerSettings(kind: .adam, learningRate: 0.01), seed: 42)
+        let trainer = try Trainer(network: net, xTrain: xTrain, tTrain: tTrain, xTest: xTest, tTest: tTest,
+                                  configuration: configuration)
+        let result = try trainer.train()
+        #expect(result.iterations == 30)
+        #expect(try #require(result.finalTestAccuracy) >= 0.95)
+    }
 }

@@ -64,6 +64,22 @@ import KisoNN
         }
     }
 
+    @Test func evaluationSampleAndIterationOverride() throws {
+        // 200 samples / batch 20 = 10 iterations per epoch; 25 iterations → 2 evaluations.
+        var config = TrainerConfiguration(epochs: 99, miniBatchSize: 20, evaluationSampleCount: 30, iterations: 25)
+        let sampled = try Self.makeTrainer(config)
+        var reports: [EpochReport] = []
+        sampled.onEpoch = { reports.append($0) }
+        let result = try sampled.train()
+        #expect(result.iterations == 25 && sampled.totalEpochs == 3)
+        #expect(reports.map(\.epoch) == [1, 2])
+        // Accuracy on the first 30 samples is a multiple of 1/30.
+        #expect(reports.allSatisfy { abs(($0.trainAccuracy * 30).rounded() - $0.trainAccuracy * 30) < 1e-4 })
+        config.evaluationSampleCount = 0
+        let silent = try Self.makeTrainer(config)
+        #expect(try silent.train().history.trainAccList.isEmpty)
+    }
+
     @Test func restoreRejectsAForeignState() throws {
         let a = try Self.makeTrainer(TrainerConfiguration(epochs: 1, miniBatchSize: 20, optimizer: OptimizerSettings(kind: .adam)))
         let b = try Self.makeTrainer(TrainerConfiguration(epochs: 1, miniBatchSize: 20, optimizer: OptimizerSettings(kind: .sgd)))

@@ -81,6 +81,16 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         }
     }
 
+    @Test func sgemmNarrowColumnTails() {
+        // 1–4 columns past a multiple of the register tile's width, with enough depth: the
+        // tail goes through dot products (odd row counts leave a single last row).
+        for tB in [false, true] {
+            GemmCase(m: 9, k: 40, n: 50, transposeB: tB).check()
+            GemmCase(m: 5, k: 33, n: 19, transposeB: tB, alpha: -2, beta: 1, pad: 3).check()
+            GemmCase(m: 1, k: 100, n: 20, transposeB: tB, alpha: 0.5, beta: -0.75).check()
+        }
+    }
+
     @Test func sgemmAccumulatesWithBetaOne() {
         // beta = 1 is the gradient accumulation `dW += xᵀ·dy`; depth 600 spans three k blocks.
         GemmCase(m: 50, k: 600, n: 19, transposeA: true, beta: 1).check()
@@ -126,6 +136,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             for (m, k, n) in oddShapes { GemmCase(m: m, k: k, n: n).check() }
             GemmCase(m: 33, k: 65, n: 17, transposeA: true, transposeB: true, alpha: 0.5, beta: 1, pad: 2).check()
             GemmCase(m: 150, k: 300, n: 100).check()
+            GemmCase(m: 5, k: 33, n: 19, transposeB: true, alpha: -2, beta: 1).check()   // dot-product tail
             checkExpAndSigmoid()
             checkElementwise()
         }
@@ -220,8 +231,10 @@ private func checkElementwise(sourceLocation: SourceLocation = #_sourceLocation)
     #expect(y == a.map { Swift.max($0, 0) }, sourceLocation: sourceLocation)
     var withNaN = a
     withNaN[3] = .nan
+    withNaN[4] = -0.0
     Kernels.relu(withNaN, &y, count: n)
     #expect(y[3].isNaN, sourceLocation: sourceLocation)
+    #expect(y[4] == 0 && y[4].sign == .plus, "max(−0, 0) is +0, as Swift.max", sourceLocation: sourceLocation)
     Kernels.multiplyAdd(a, b, c, &y, count: n)
     // Fused on paths with FMA, separately rounded on the portable path: either is exact.
     for i in 0..<n { #expect(y[i] == c[i].addingProduct(a[i], b[i]) || y[i] == a[i] * b[i] + c[i], sourceLocation: sourceLocation) }

@@ -42,6 +42,9 @@ public struct ConvNetBenchmark: ParsableCommand {
     @Option(help: "Adam's learning rate.")
     var learningRate: Float = 0.001
 
+    @Flag(help: "Also measure the test accuracy after every epoch (not timed).")
+    var evaluateEachEpoch = false
+
     @Flag(help: "Skip the float16-storage accuracy.")
     var noHalf = false
 
@@ -52,7 +55,7 @@ public struct ConvNetBenchmark: ParsableCommand {
 
     struct Report: Codable {
         let model: String, framework: String, epochs: Int, iterations_per_epoch: Int, batch_size: Int
-        let seconds_per_epoch: [Double], loss_last_epoch: Double
+        let seconds_per_epoch: [Double], loss_last_epoch: Double, test_accuracy_per_epoch: [Double]
         let inference_seconds: Double, test_accuracy: Double, test_accuracy_float16: Double?
         let peak_rss_mb: Double, threads: Int, kernel_path: String
     }
@@ -66,7 +69,7 @@ public struct ConvNetBenchmark: ParsableCommand {
         let optimizer = Adam(learningRate: learningRate)
         var rng = RandomGenerator(seed: seed &+ 1000)
         let n = train.count, iterations = self.iterations ?? Swift.max(1, n / batchSize)
-        var epochSeconds: [Double] = [], lastLoss = 0.0
+        var epochSeconds: [Double] = [], lastLoss = 0.0, epochAccuracies: [Double] = []
         let clock = ContinuousClock()
         for epoch in 1...epochs {
             var lossSum = 0.0
@@ -78,7 +81,12 @@ public struct ConvNetBenchmark: ParsableCommand {
             }
             epochSeconds.append(Self.seconds(clock.now - start))
             lastLoss = lossSum / Double(iterations)
-            if !json { print("epoch \(epoch): \(String(format: "%.2f", epochSeconds.last!)) s, mean loss \(String(format: "%.4f", lastLoss))") }
+            var line = "epoch \(epoch): \(String(format: "%.2f", epochSeconds.last!)) s, mean loss \(String(format: "%.4f", lastLoss))"
+            if evaluateEachEpoch {
+                epochAccuracies.append(Double(network.accuracy(test.images, test.labels, batchSize: 100, storage: .float32)))
+                line += String(format: ", test accuracy %.4f", epochAccuracies.last!)
+            }
+            if !json { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }   // unbuffered: progress shows in logs
         }
         let start = clock.now
         let accuracy = network.accuracy(test.images, test.labels, batchSize: 100, storage: .float32)
@@ -87,7 +95,7 @@ public struct ConvNetBenchmark: ParsableCommand {
         let report = Report(
             model: model == .simple ? "SimpleConvNet" : "DeepConvNet", framework: "kiso", epochs: epochs,
             iterations_per_epoch: iterations, batch_size: batchSize, seconds_per_epoch: epochSeconds,
-            loss_last_epoch: lastLoss, inference_seconds: inference, test_accuracy: Double(accuracy),
+            loss_last_epoch: lastLoss, test_accuracy_per_epoch: epochAccuracies, inference_seconds: inference, test_accuracy: Double(accuracy),
             test_accuracy_float16: half.map(Double.init), peak_rss_mb: PeakMemory.megabytes() ?? 0,
             threads: Kernels.maxThreads, kernel_path: Kernels.dispatchPath.rawValue)
         if json {

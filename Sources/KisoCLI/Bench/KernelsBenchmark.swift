@@ -23,6 +23,9 @@ public struct KernelsBenchmark: ParsableCommand {
     @Option(help: "Only these (M,K,N) shapes, e.g. '100x784x50,1000x1000x1000'.")
     var shapes: String?
 
+    @Flag(help: "Time single-thread rows by the thread's CPU time, not the wall clock (steadier on a busy machine; rows with more threads stay on the wall clock).")
+    var cpuClock = false
+
     public init() {}
 
     /// The shapes of the issue: the book's products (Affine forward/backward, im2col convolutions)
@@ -39,6 +42,7 @@ public struct KernelsBenchmark: ParsableCommand {
         let bestPath: String
         let supportedPaths: [String]
         let maxThreads: Int
+        let clock: String
         let sgemm: [GemmRow]
         let elementwise: [ElementwiseRow]
         let parallelForMicroseconds: Double
@@ -83,6 +87,7 @@ public struct KernelsBenchmark: ParsableCommand {
         if json {
             let report = Report(path: Kernels.dispatchPath.rawValue, gemmBackend: Kernels.gemmBackend.rawValue, bestPath: Kernels.bestPath.rawValue,
                                 supportedPaths: Kernels.supportedPaths.map(\.rawValue), maxThreads: savedThreads,
+                                clock: cpuClock ? "cpu for 1 thread, wall otherwise" : "wall",
                                 sgemm: gemmRows, elementwise: elementRows, parallelForMicroseconds: overhead)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -126,18 +131,29 @@ public struct KernelsBenchmark: ParsableCommand {
 
     /// Seconds per call of `body`, the best of `repeats` samples after a warm-up.
     func bestTime(_ body: () -> Void) -> Double {
+        let clock = cpuClock && Kernels.maxThreads == 1 ? Self.threadCPUSeconds : Self.wallSeconds
         body()
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = clock()
         body()
-        let once = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let once = clock() - t0
         let calls = Swift.max(1, Int(0.02 / Swift.max(once, 1e-9)))
         var best = Double.infinity
         for _ in 0..<Swift.max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = clock()
             for _ in 0..<calls { body() }
-            best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls))
+            best = Swift.min(best, (clock() - start) / Double(calls))
         }
         return best
+    }
+
+    static func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// CPU time of the calling thread: what a single-threaded kernel costs, without the time
+    /// other processes held the core.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// The time a parallelFor of `threads` chunks of 50 µs of work each takes beyond 50 µs, in

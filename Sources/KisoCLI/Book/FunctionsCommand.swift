@@ -11,7 +11,7 @@ public struct FunctionsCommand: ConsoleCommand {
         discussion: "Writes step.svg, sigmoid.svg, step-sigmoid.svg, relu.svg and tanh.svg over x = -5 … 5 (step 0.1)."
     )
 
-    @OptionGroup public var figures: FigureOptions
+    @OptionGroup var figures: FigureOptions
 
     public init() {}
 

@@ -8,7 +8,7 @@ public struct GatesCommand: ConsoleCommand {
         abstract: "Chapter 2: the AND, NAND and OR perceptrons and XOR built from them, with their truth tables."
     )
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

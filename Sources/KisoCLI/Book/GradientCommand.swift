@@ -13,8 +13,8 @@ public struct GradientCommand: ConsoleCommand {
             """
     )
 
-    @OptionGroup public var figures: FigureOptions
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var figures: FigureOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

@@ -13,7 +13,7 @@ public struct GraphCommand: ConsoleCommand {
             """
     )
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

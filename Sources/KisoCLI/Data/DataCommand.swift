@@ -23,14 +23,14 @@ public struct DataFetchCommand: ConsoleCommand {
 
     /// The data set to fetch.
     @Argument(help: "mnist or fashion-mnist.")
-    public var dataset: DatasetChoice
+    var dataset: DatasetChoice
 
     /// A folder searched first.
     @Option(help: ArgumentHelp("Folder searched first for the files.", valueName: "dir"))
-    public var data: String?
+    var data: String?
 
     @Flag(name: .shortAndLong, help: "No progress output.")
-    public var quiet = false
+    var quiet = false
 
     public init() {}
 
@@ -62,8 +62,8 @@ public struct DataInfoCommand: ConsoleCommand {
         abstract: "Show where each data set file was found, its size, SHA-256 and number of examples (never downloads)."
     )
 
-    @OptionGroup public var datasetOptions: DatasetOptions
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var datasetOptions: DatasetOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

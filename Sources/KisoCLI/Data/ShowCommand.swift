@@ -10,23 +10,23 @@ public struct ShowCommand: ConsoleCommand {
         abstract: "Chapter 3: write one data-set image as a PNG and print its label (the book's mnist_show.py)."
     )
 
-    @OptionGroup public var datasetOptions: DatasetOptions
+    @OptionGroup var datasetOptions: DatasetOptions
 
     /// Which split to read.
     @Option(help: "train or test (the book shows the training set's first image, a 5).")
-    public var split: SplitChoice = .train
+    var split: SplitChoice = .train
 
     /// The example's position in the split.
     @Option(help: "Index of the image in the split, from 0.")
-    public var index = 0
+    var index = 0
 
     /// The PNG to write.
     @Option(help: ArgumentHelp("The PNG file to write.", valueName: "file.png"))
-    public var out = "digit.png"
+    var out = "digit.png"
 
     /// Magnification (nearest neighbour).
     @Option(help: "Enlarge each pixel to a square of this many pixels.")
-    public var scale = 1
+    var scale = 1
 
     public init() {}
 
@@ -55,7 +55,10 @@ public struct ShowCommand: ConsoleCommand {
 
 /// The split of a data set, as a command-line value.
 public enum SplitChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case train, test
+    /// The 60 000 training images.
+    case train
+    /// The 10 000 test images.
+    case test
 
     /// The split in KisoData's terms.
     public var datasetSplit: DatasetSplit { self == .train ? .train : .test }

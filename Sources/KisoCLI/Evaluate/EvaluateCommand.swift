@@ -18,23 +18,23 @@ public struct EvaluateCommand: ConsoleCommand {
     )
 
     @Option(help: ArgumentHelp("The weights file (.safetensors, .npz or the book's .pkl).", valueName: "file"))
-    public var weights: String
+    var weights: String
 
     @Option(help: "The network, when the file does not say: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var model: ModelName?
+    var model: ModelName?
 
-    @OptionGroup public var datasetOptions: DatasetOptions
+    @OptionGroup var datasetOptions: DatasetOptions
 
     @Flag(help: "Half-precision inference: weights and inputs rounded to float16.")
-    public var float16 = false
+    var float16 = false
 
     @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
-    public var testLimit: Int?
+    var testLimit: Int?
 
     @Option(help: "Images per forward pass.")
-    public var batchSize = 100
+    var batchSize = 100
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

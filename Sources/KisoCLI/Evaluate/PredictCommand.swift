@@ -17,24 +17,24 @@ public struct PredictCommand: ConsoleCommand {
     )
 
     @Option(help: ArgumentHelp("The weights file (.safetensors, .npz or the book's .pkl).", valueName: "file"))
-    public var weights: String
+    var weights: String
 
     @Option(help: "The network, when the file does not say: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var model: ModelName?
+    var model: ModelName?
 
     @Option(help: "Class names to print: mnist (digits) or fashion-mnist; default: what the weights were trained on.")
-    public var dataset: DatasetChoice?
+    var dataset: DatasetChoice?
 
     @Option(help: "How many of the most likely classes to print.")
-    public var top = 3
+    var top = 3
 
     @Flag(help: "Only convert to gray and resize to 28×28 (no inversion, cropping or centring).")
-    public var plain = false
+    var plain = false
 
     @Argument(help: ArgumentHelp("PNG images to classify.", valueName: "image.png"))
-    public var images: [String]
+    var images: [String]
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

@@ -26,19 +26,19 @@ public struct FiltersExperiment: ConsoleCommand {
             """
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: ArgumentHelp("SimpleConvNet weights to show (else train one here).", valueName: "file"))
-    public var weights: String?
+    var weights: String?
 
     @Option(help: "Iterations to train when no --weights are given.")
-    public var iterations = 600
+    var iterations = 600
 
     @Option(help: ArgumentHelp("Use only the first N training images when training.", valueName: "n"))
-    public var trainLimit: Int?
+    var trainLimit: Int?
 
     @Option(help: "Pixels per filter pixel in the PNGs.")
-    public var scale = 6
+    var scale = 6
 
     public init() {}
 
@@ -111,19 +111,19 @@ public struct MisclassifiedExperiment: ConsoleCommand {
         discussion: "Prints the book's {view index: (label, inference)} list and writes misclassified.png."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: ArgumentHelp("Trained weights (.safetensors, .npz or the book's .pkl).", valueName: "file"))
-    public var weights: String
+    var weights: String
 
     @Option(help: "The network, when the file does not say.")
-    public var model: ModelName?
+    var model: ModelName?
 
     @Option(help: "How many misclassified images to show.")
-    public var count = 20
+    var count = 20
 
     @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
-    public var testLimit: Int?
+    var testLimit: Int?
 
     public init() {}
 
@@ -178,13 +178,13 @@ public struct HalfFloatExperiment: ConsoleCommand {
         discussion: "As half_float_network.py: the same weights evaluated at full and at half precision."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: ArgumentHelp("SimpleConvNet or DeepConvNet weights.", valueName: "file"))
-    public var weights: String
+    var weights: String
 
     @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
-    public var testLimit: Int?
+    var testLimit: Int?
 
     public init() {}
 

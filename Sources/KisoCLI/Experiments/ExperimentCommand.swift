@@ -24,14 +24,14 @@ public struct ExperimentCommand: ParsableCommand {
 
 /// The options every data experiment shares: where the data is, the seed, the output folder.
 public struct ExperimentOptions: ParsableArguments {
-    @OptionGroup public var datasetOptions: DatasetOptions
-    @OptionGroup public var figures: FigureOptions
+    @OptionGroup var datasetOptions: DatasetOptions
+    @OptionGroup var figures: FigureOptions
 
     /// Seed of the weights and batches.
     @Option(help: "Seed of the initial weights and the mini-batches.")
-    public var seed: UInt64 = 0
+    var seed: UInt64 = 0
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

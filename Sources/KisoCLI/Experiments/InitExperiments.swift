@@ -13,11 +13,11 @@ public struct InitHistogramsExperiment: ConsoleCommand {
         discussion: "1000 random inputs of 100 features through 5 layers of 100 nodes, as weight_init_activation_histogram.py. Writes init-<activation>-<init>.svg (12 files), each with 5 histograms of 30 bins."
     )
 
-    @OptionGroup public var figures: FigureOptions
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var figures: FigureOptions
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Seed of the inputs and weights.")
-    public var seed: UInt64 = 0
+    var seed: UInt64 = 0
 
     public init() {}
 
@@ -64,13 +64,13 @@ public struct InitDataExperiment: ConsoleCommand {
         discussion: "Hidden layers 4 × 100, SGD lr 0.01, batch 128, 2000 iterations on the same batches; std=0.01 stays at 2.30 and He learns fastest. Writes init-mnist.svg."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: "Number of iterations.")
-    public var iterations = 2000
+    var iterations = 2000
 
     @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
-    public var trainLimit: Int?
+    var trainLimit: Int?
 
     public init() {}
 

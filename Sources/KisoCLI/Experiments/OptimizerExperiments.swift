@@ -12,8 +12,8 @@ public struct OptimizersTrajectoryExperiment: ConsoleCommand {
         discussion: "Learning rates as in the book's optimizer_compare_naive.py: SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3. Writes optimizers-2d.svg."
     )
 
-    @OptionGroup public var figures: FigureOptions
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var figures: FigureOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 
@@ -64,13 +64,13 @@ public struct OptimizersDataExperiment: ConsoleCommand {
         discussion: "Hidden layers 4 × 100, batch 128, 2000 iterations, the book's default learning rates; prints the losses every 100 iterations and writes optimizers-mnist.svg."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: "Number of iterations.")
-    public var iterations = 2000
+    var iterations = 2000
 
     @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
-    public var trainLimit: Int?
+    var trainLimit: Int?
 
     public init() {}
 

@@ -13,16 +13,16 @@ public struct BatchNormExperiment: ConsoleCommand {
         discussion: "A 6-layer ReLU network (hidden 5 × 100) on 1000 training images, SGD lr 0.01, batch 100, 20 epochs, per weight std in logspace(0, −4, 16). Writes batchnorm.svg, a 4×4 grid."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: "Epochs per run.")
-    public var epochs = 20
+    var epochs = 20
 
     @Option(help: "Training images (the book: 1000).")
-    public var trainSize = 1000
+    var trainSize = 1000
 
     @Option(help: "How many of the 16 weight scales to run (the first ones, from std 1 down).")
-    public var scales = 16
+    var scales = 16
 
     public init() {}
 
@@ -110,13 +110,13 @@ struct OverfittingRun {
 /// Options of the overfitting experiments.
 public struct OverfittingOptions: ParsableArguments {
     @Option(help: "Training images (the book: 300, to overfit).")
-    public var trainSize = 300
+    var trainSize = 300
 
     @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
-    public var testLimit: Int?
+    var testLimit: Int?
 
     @Option(help: "Epochs (the book: 201; 301 with dropout).")
-    public var epochs: Int?
+    var epochs: Int?
 
     public init() {}
 
@@ -135,8 +135,8 @@ public struct OverfitExperiment: ConsoleCommand {
         discussion: "Hidden 6 × 100, SGD lr 0.01, batch 100, 201 epochs; prints each epoch's accuracies and writes overfit.svg."
     )
 
-    @OptionGroup public var options: ExperimentOptions
-    @OptionGroup public var sizes: OverfittingOptions
+    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var sizes: OverfittingOptions
 
     public init() {}
 
@@ -156,11 +156,11 @@ public struct WeightDecayExperiment: ConsoleCommand {
         discussion: "Writes weight-decay.svg."
     )
 
-    @OptionGroup public var options: ExperimentOptions
-    @OptionGroup public var sizes: OverfittingOptions
+    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var sizes: OverfittingOptions
 
     @Option(help: ArgumentHelp("Weight decay λ.", valueName: "λ"))
-    public var lambda: Float = 0.1
+    var lambda: Float = 0.1
 
     public init() {}
 
@@ -184,11 +184,11 @@ public struct DropoutExperiment: ConsoleCommand {
         discussion: "Writes dropout.svg."
     )
 
-    @OptionGroup public var options: ExperimentOptions
-    @OptionGroup public var sizes: OverfittingOptions
+    @OptionGroup var options: ExperimentOptions
+    @OptionGroup var sizes: OverfittingOptions
 
     @Option(help: "Dropout ratio.")
-    public var ratio: Float = 0.2
+    var ratio: Float = 0.2
 
     public init() {}
 

@@ -13,19 +13,19 @@ public struct HyperparameterSearchExperiment: ConsoleCommand {
         discussion: "500 training images, 20 % held out for validation, a 7-layer network per trial, 100 trials of 50 epochs, as hyperparameter_optimization.py. Prints every trial and the Best-N list; writes hyperparameter-search.svg (the best 20: validation solid, train dashed)."
     )
 
-    @OptionGroup public var options: ExperimentOptions
+    @OptionGroup var options: ExperimentOptions
 
     @Option(help: "Number of random trials.")
-    public var trials = 100
+    var trials = 100
 
     @Option(help: "Epochs per trial.")
-    public var epochs = 50
+    var epochs = 50
 
     @Option(help: "Training images before the validation split (the book: 500).")
-    public var trainSize = 500
+    var trainSize = 500
 
     @Option(help: "How many of the best trials to list and draw.")
-    public var best = 20
+    var best = 20
 
     public init() {}
 

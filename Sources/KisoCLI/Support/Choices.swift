@@ -22,12 +22,25 @@ public enum ModelName: String, CaseIterable, ExpressibleByArgument, Sendable {
 
 /// The optimizers of chapter 6, by their command-line names.
 public enum OptimizerName: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case sgd, momentum, nesterov, adagrad, rmsprop, adam
+    /// Stochastic gradient descent, W ← W − η·∂L/∂W.
+    case sgd
+    /// Momentum (α 0.9): v ← αv − η·∂L/∂W, W ← W + v.
+    case momentum
+    /// Nesterov's accelerated gradient (α 0.9).
+    case nesterov
+    /// AdaGrad: per-parameter learning rates η/√(h + 1e-7), h summing squared gradients.
+    case adagrad
+    /// RMSprop: AdaGrad with a decaying sum (0.99).
+    case rmsprop
+    /// Adam (β1 0.9, β2 0.999), bias-corrected as in the book.
+    case adam
 }
 
 /// The data sets `kiso` reads.
 public enum DatasetChoice: String, CaseIterable, ExpressibleByArgument, Sendable {
+    /// Handwritten digits.
     case mnist
+    /// Zalando's clothing pictures in MNIST's format.
     case fashionMNIST = "fashion-mnist"
 }
 

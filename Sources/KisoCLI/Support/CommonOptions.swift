@@ -5,11 +5,11 @@ import ArgumentParser
 public struct OutputOptions: ParsableArguments {
     /// Print one JSON object with the results as the last line of standard output.
     @Flag(help: "Print the results as one JSON object on the last line.")
-    public var json = false
+    var json = false
 
     /// Suppress progress bars and informational lines.
     @Flag(name: .shortAndLong, help: "No progress output; only results and errors.")
-    public var quiet = false
+    var quiet = false
 
     /// The defaults: human-readable output with progress.
     public init() {}

@@ -6,13 +6,13 @@ import KisoData
 public struct DatasetOptions: ParsableArguments {
     /// The data set; commands choose a default when it is not given.
     @Option(help: "The data set: mnist or fashion-mnist.")
-    public var dataset: DatasetChoice?
+    var dataset: DatasetChoice?
 
     /// A folder searched first (as `DIR/<name>/` and `DIR/`).
     @Option(help: ArgumentHelp(
         "Folder holding the IDX files; else KISO_DATA, the user cache, the system package, then a download.",
         valueName: "dir"))
-    public var data: String?
+    var data: String?
 
     /// No data set and no folder chosen.
     public init() {}

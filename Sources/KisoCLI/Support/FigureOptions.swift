@@ -7,7 +7,7 @@ import KisoPlot
 public struct FigureOptions: ParsableArguments {
     /// The output folder.
     @Option(help: ArgumentHelp("Folder for the figures (SVG charts, PNG images); created when missing.", valueName: "dir"))
-    public var out = "figures"
+    var out = "figures"
 
     /// The default folder, `figures`.
     public init() {}

@@ -22,60 +22,60 @@ public struct TrainCommand: ConsoleCommand {
     )
 
     @Option(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var model: ModelName?
+    var model: ModelName?
 
-    @OptionGroup public var datasetOptions: DatasetOptions
+    @OptionGroup var datasetOptions: DatasetOptions
 
     @Option(help: "Number of epochs (passes over the training set).")
-    public var epochs: Int?
+    var epochs: Int?
 
     @Option(help: "Samples per mini-batch.")
-    public var batchSize: Int?
+    var batchSize: Int?
 
     @Option(help: "The update rule: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var optimizer: OptimizerName?
+    var optimizer: OptimizerName?
 
     @Option(help: "Learning rate.")
-    public var lr: Float?
+    var lr: Float?
 
     @Option(help: ArgumentHelp("L2 weight decay λ (multi-layer networks).", valueName: "λ"))
-    public var weightDecay: Float?
+    var weightDecay: Float?
 
     @Flag(help: "Batch normalization after each hidden affine layer (multi-layer-extend).")
-    public var batchnorm = false
+    var batchnorm = false
 
     @Option(help: ArgumentHelp("Dropout ratio after each hidden layer (multi-layer-extend).", valueName: "ratio"))
-    public var dropout: Float?
+    var dropout: Float?
 
     @Option(help: ArgumentHelp("Hidden layer sizes, e.g. 100,100,100 (fully connected networks).", valueName: "sizes"))
-    public var hidden: String?
+    var hidden: String?
 
     @Option(help: "Seed of the initial weights, batch order and dropout masks.")
-    public var seed: UInt64?
+    var seed: UInt64?
 
     @Option(help: ArgumentHelp("Save the trained weights (.safetensors, .npz or .pkl).", valueName: "file"))
-    public var save: String?
+    var save: String?
 
     @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (written on Ctrl-C).", valueName: "file"))
-    public var resume: String?
+    var resume: String?
 
     @Option(help: ArgumentHelp("Write the loss and accuracy curves as an SVG chart.", valueName: "file.svg"))
-    public var plot: String?
+    var plot: String?
 
     @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
-    public var trainLimit: Int?
+    var trainLimit: Int?
 
     @Option(help: ArgumentHelp("Use only the first N test images.", valueName: "n"))
-    public var testLimit: Int?
+    var testLimit: Int?
 
     @Option(help: ArgumentHelp("Measure each epoch's accuracies on the first N images (default: all; 1000 for the convnets, as the book).", valueName: "n"))
-    public var evalSamples: Int?
+    var evalSamples: Int?
 
     /// Simulates Ctrl-C after this many iterations (for tests of interrupt and resume).
     @Option(help: .hidden)
-    public var stopAfter: Int?
+    var stopAfter: Int?
 
-    @OptionGroup public var output: OutputOptions
+    @OptionGroup var output: OutputOptions
 
     public init() {}
 

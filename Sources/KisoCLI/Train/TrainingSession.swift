@@ -37,7 +37,7 @@ struct TrainingSession {
         let lr = settings.optimizer.learningRate ?? settings.optimizer.kind.defaultLearningRate
         console.info("Training \(setup.model.rawValue) on \(dataset) (\(train.count) training, \(test.count) test images): "
                      + "\(settings.optimizer.kind.rawValue) lr \(lr), batch \(settings.miniBatchSize), "
-                     + "\(trainer.totalEpochs) epochs = \(trainer.maxIterations) iterations, seed \(settings.seed)")
+                     + "\(trainer.totalEpochs) epoch\(trainer.totalEpochs == 1 ? "" : "s") = \(trainer.maxIterations) iterations, seed \(settings.seed)")
         if setup.resumeState != nil {
             console.info("Resuming at iteration \(trainer.iteration) (epoch \(trainer.epoch)).")
         }

@@ -150,16 +150,17 @@ private func load<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _ i: Int,
 
 /// Element counts and byte lengths computed from untrusted shapes without overflow.
 enum ShapeArithmetic {
-    /// The product of `shape`, or `nil` when a size is negative or the product overflows.
+    /// The product of `shape`, or `nil` when a size is negative or the product of the non-zero
+    /// sizes overflows — so even an empty tensor's strides can be computed without trapping.
     static func elementCount(_ shape: [Int]) -> Int? {
         var n = 1
         for size in shape {
             guard size >= 0 else { return nil }
-            let (p, overflow) = n.multipliedReportingOverflow(by: size)
+            let (p, overflow) = n.multipliedReportingOverflow(by: Swift.max(size, 1))
             if overflow { return nil }
             n = p
         }
-        return n
+        return shape.contains(0) ? 0 : n
     }
 
     /// `elementCount(shape) × itemSize`, or `nil` on overflow.

@@ -77,3 +77,14 @@ public struct FileFormatError: Error, Equatable, Sendable, CustomStringConvertib
     /// This error, reported against another file name (readers of nested formats use it).
     func renamed(_ name: String) -> FileFormatError { FileFormatError(reason, detail, file: name) }
 }
+
+/// `text` from an untrusted file made safe for an error message: control characters
+/// escaped, and cut to `limit` characters with "…" so a hostile name cannot flood a terminal.
+func printable(_ text: String, limit: Int = 80) -> String {
+    var out = ""
+    for (i, u) in text.unicodeScalars.enumerated() {
+        if i == limit { return out + "…" }
+        out += u.properties.generalCategory == .control || u.value == 0xFFFD ? u.escaped(asASCII: true) : String(u)
+    }
+    return out
+}

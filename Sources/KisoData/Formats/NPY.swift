@@ -65,7 +65,7 @@ public enum NPY {
         guard needed == reader.remaining else {
             let kind: FileFormatError.Reason = needed > reader.remaining ? .truncated : .sizeMismatch
             throw FileFormatError(kind,
-                                  "the header declares shape \(header.shape) of \(header.descr) (\(needed) bytes) but \(reader.remaining) bytes of data follow",
+                                  "the header declares shape \(header.shape) of \(printable(header.descr)) (\(needed) bytes) but \(reader.remaining) bytes of data follow",
                                   file: file)
         }
         let start = reader.offset
@@ -107,7 +107,7 @@ public enum NPY {
         }
         guard let dtype = DType(numpyCode: String(code)) else {
             throw FileFormatError(.unsupportedDType,
-                                  "dtype '\(descr)' is not supported (Kiso reads \(DType.supportedNumpyCodes))",
+                                  "dtype '\(printable(descr))' is not supported (Kiso reads \(DType.supportedNumpyCodes))",
                                   file: file)
         }
         return (dtype, bigEndian)

@@ -30,7 +30,7 @@ struct NPYHeader: Equatable {
             case "descr" where descr == nil: descr = v
             case "fortran_order" where fortran == nil: fortran = v
             case "shape" where shape == nil: shape = v
-            default: throw FileFormatError(.malformedHeader, "the .npy header has an unexpected or repeated key '\(key)'", file: file)
+            default: throw FileFormatError(.malformedHeader, "the .npy header has an unexpected or repeated key '\(printable(key))'", file: file)
             }
         }
         guard let descr, let fortran, let shape else {

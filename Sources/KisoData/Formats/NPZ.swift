@@ -30,9 +30,9 @@ public enum NPZ {
             }
             let name = memberName.hasSuffix(".npy") ? String(memberName.dropLast(4)) : memberName
             guard !tensors.contains(name) else {
-                throw FileFormatError(.duplicateName, "the archive holds two arrays named '\(name)'", file: file)
+                throw FileFormatError(.duplicateName, "the archive holds two arrays named '\(printable(name))'", file: file)
             }
-            let (tensor, dtype) = try NPY.decode(content, file: "\(file)/\(memberName)")
+            let (tensor, dtype) = try NPY.decode(content, file: "\(file)/\(printable(memberName))")
             tensors[name] = tensor
             dtypes[name] = dtype
         }
@@ -66,7 +66,7 @@ public enum NPZ {
         var metadata: [String: String] = [:]
         for (key, value) in pairs {
             guard case let .string(s) = value else {
-                throw FileFormatError(.malformedHeader, "\(metadataMember) entry '\(key)' is not a string", file: file)
+                throw FileFormatError(.malformedHeader, "\(metadataMember) entry '\(printable(key))' is not a string", file: file)
             }
             metadata[key] = s
         }

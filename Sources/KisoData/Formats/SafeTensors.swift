@@ -54,7 +54,7 @@ public enum SafeTensors {
         var seen = Set<String>()
         for (name, value) in members {
             guard seen.insert(name).inserted else {
-                throw FileFormatError(.duplicateName, "the header names '\(name)' twice", file: file)
+                throw FileFormatError(.duplicateName, "the header names '\(printable(name))' twice", file: file)
             }
             if name == "__metadata__" {
                 metadata = try parseMetadata(value, file: file)
@@ -131,7 +131,7 @@ public enum SafeTensors {
         var metadata: [String: String] = [:]
         for (key, v) in pairs {
             guard case let .string(s) = v else {
-                throw FileFormatError(.malformedHeader, "__metadata__ entry '\(key)' is not a string", file: file)
+                throw FileFormatError(.malformedHeader, "__metadata__ entry '\(printable(key))' is not a string", file: file)
             }
             metadata[key] = s
         }
@@ -140,7 +140,7 @@ public enum SafeTensors {
 
     private static func parseEntry(_ name: String, _ value: JSON, file: String) throws -> Entry {
         func malformed(_ what: String) -> FileFormatError {
-            FileFormatError(.malformedHeader, "tensor '\(name)' \(what)", file: file)
+            FileFormatError(.malformedHeader, "tensor '\(printable(name))' \(what)", file: file)
         }
         guard case let .object(fields) = value else { throw malformed("is not described by an object") }
         func field(_ key: String) throws -> JSON {
@@ -150,7 +150,7 @@ public enum SafeTensors {
         guard case let .string(dtypeName) = try field("dtype") else { throw malformed("has a dtype that is not a string") }
         guard let dtype = DType(safetensorsName: dtypeName) else {
             throw FileFormatError(.unsupportedDType,
-                                  "tensor '\(name)' has dtype \(dtypeName), which Kiso does not read (it reads \(DType.supportedSafetensorsNames))",
+                                  "tensor '\(printable(name))' has dtype \(printable(dtypeName)), which Kiso does not read (it reads \(DType.supportedSafetensorsNames))",
                                   file: file)
         }
         guard case let .array(dims) = try field("shape") else { throw malformed("has a shape that is not an array") }
@@ -162,11 +162,11 @@ public enum SafeTensors {
         }
         let span = end - begin
         guard let expected = ShapeArithmetic.byteCount(shape, itemSize: dtype.byteSize) else {
-            throw FileFormatError(.sizeMismatch, "tensor '\(name)' declares shape \(shape), whose size overflows", file: file)
+            throw FileFormatError(.sizeMismatch, "tensor '\(printable(name))' declares shape \(shape), whose size overflows", file: file)
         }
         guard expected == span else {
             throw FileFormatError(.sizeMismatch,
-                                  "tensor '\(name)' declares shape \(shape) (\(expected) bytes as \(dtypeName)) but its offsets span \(span) bytes",
+                                  "tensor '\(printable(name))' declares shape \(shape) (\(expected) bytes as \(printable(dtypeName))) but its offsets span \(span) bytes",
                                   file: file)
         }
         return Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
@@ -180,16 +180,16 @@ public enum SafeTensors {
         for e in entries.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
             guard e.end <= dataLength else {
                 throw FileFormatError(.offsetsOutOfRange,
-                                      "tensor '\(e.name)' has data_offsets [\(e.begin), \(e.end)] past the end of the data (\(dataLength) bytes)",
+                                      "tensor '\(printable(e.name))' has data_offsets [\(e.begin), \(e.end)] past the end of the data (\(dataLength) bytes)",
                                       file: file)
             }
             if e.begin < cursor, let p = previous {
                 throw FileFormatError(.badLayout,
-                                      "tensor '\(e.name)' [\(e.begin), \(e.end)] overlaps tensor '\(p.name)' [\(p.begin), \(p.end)]",
+                                      "tensor '\(printable(e.name))' [\(e.begin), \(e.end)] overlaps tensor '\(printable(p.name))' [\(p.begin), \(p.end)]",
                                       file: file)
             }
             if e.begin > cursor {
-                throw FileFormatError(.badLayout, "\(e.begin - cursor) unused bytes lie before tensor '\(e.name)' (at offset \(cursor))", file: file)
+                throw FileFormatError(.badLayout, "\(e.begin - cursor) unused bytes lie before tensor '\(printable(e.name))' (at offset \(cursor))", file: file)
             }
             cursor = e.end
             previous = e

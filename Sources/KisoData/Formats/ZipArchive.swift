@@ -48,6 +48,7 @@ enum ZipArchive {
             var extra = ByteReader(Array(try reader.take(extraLength, "a zip extra field")), file: file)
             _ = try reader.take(commentLength, "a zip member comment")
             let name = String(decoding: nameBytes, as: UTF8.self)
+            let shown = printable(name)
 
             // ZIP64: the 32-bit fields that are all ones live in the 0x0001 extra field, in this order.
             while extra.remaining >= 4 {
@@ -59,29 +60,29 @@ enum ZipArchive {
                 if localOffset == 0xFFFF_FFFF { localOffset = try field.u64("a ZIP64 offset") }
             }
             guard flags & 1 == 0 else {
-                throw FileFormatError(.unsupportedFeature, "zip member '\(name)' is encrypted", file: file)
+                throw FileFormatError(.unsupportedFeature, "zip member '\(shown)' is encrypted", file: file)
             }
             guard method == 0 || method == 8 else {
-                throw FileFormatError(.unsupportedFeature, "zip member '\(name)' uses compression method \(method) (Kiso reads stored and deflated members)", file: file)
+                throw FileFormatError(.unsupportedFeature, "zip member '\(shown)' uses compression method \(method) (Kiso reads stored and deflated members)", file: file)
             }
             guard localOffset <= UInt64(bytes.count), compressedSize <= UInt64(bytes.count), size <= UInt64(Int.max / 2) else {
-                throw FileFormatError(.offsetsOutOfRange, "zip member '\(name)' points outside the file", file: file)
+                throw FileFormatError(.offsetsOutOfRange, "zip member '\(shown)' points outside the file", file: file)
             }
             var local = ByteReader(bytes, file: file, offset: Int(localOffset))
             guard try local.u32("a zip local header") == localSignature else {
-                throw FileFormatError(.corrupt, "zip member '\(name)' has no local header at offset \(localOffset)", file: file)
+                throw FileFormatError(.corrupt, "zip member '\(shown)' has no local header at offset \(localOffset)", file: file)
             }
             local.offset += 22
             let localNameLength = Int(try local.u16("a zip local header"))
             let localExtraLength = Int(try local.u16("a zip local header"))
             _ = try local.take(localNameLength + localExtraLength, "a zip local header")
-            let data = try local.range(Int(compressedSize), "the data of zip member '\(name)'")
+            let data = try local.range(Int(compressedSize), "the data of zip member '\(shown)'")
             spans.append((Int(localOffset)..<data.upperBound, name))
 
             let content: [UInt8]
             if method == 0 {
                 guard compressedSize == size else {
-                    throw FileFormatError(.corrupt, "stored zip member '\(name)' declares \(size) bytes but holds \(compressedSize)", file: file)
+                    throw FileFormatError(.corrupt, "stored zip member '\(shown)' declares \(size) bytes but holds \(compressedSize)", file: file)
                 }
                 content = Array(bytes[data])
             } else {
@@ -89,21 +90,21 @@ enum ZipArchive {
                     // One byte of slack so a stream that ends exactly at the declared size is not cut short.
                     content = try Zlib.inflate(bytes[data], format: .raw, expectedSize: Int(size), limit: Int(size) + 1)
                 } catch {
-                    throw FileFormatError(.corrupt, "zip member '\(name)' does not inflate: \(error)", file: file)
+                    throw FileFormatError(.corrupt, "zip member '\(shown)' does not inflate: \(error)", file: file)
                 }
                 guard content.count == Int(size) else {
-                    throw FileFormatError(.corrupt, "zip member '\(name)' inflates to \(content.count) bytes, not the declared \(size)", file: file)
+                    throw FileFormatError(.corrupt, "zip member '\(shown)' inflates to \(content.count) bytes, not the declared \(size)", file: file)
                 }
             }
             guard Zlib.crc32(content) == crc else {
-                throw FileFormatError(.corrupt, "zip member '\(name)' fails its CRC-32 check", file: file)
+                throw FileFormatError(.corrupt, "zip member '\(shown)' fails its CRC-32 check", file: file)
             }
             members.append((name, content))
         }
         // Members that share bytes are the trick of "overlapping" zip bombs; real archives never do it.
         let sorted = spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.range.lowerBound < a.range.upperBound {
-            throw FileFormatError(.badLayout, "zip members '\(a.name)' and '\(b.name)' overlap", file: file)
+            throw FileFormatError(.badLayout, "zip members '\(printable(a.name))' and '\(printable(b.name))' overlap", file: file)
         }
         return members
     }

@@ -37,6 +37,11 @@ public enum BookPickle {
         }
         var tensors = NamedTensors()
         var dtypes: [String: DType] = [:]
+        // An array object stored under several keys decodes once (tensors share storage); distinct
+        // arrays may not together hold more data than the file, or memo references to one bytes
+        // object could make a small file allocate without bound.
+        var decoded: [ObjectIdentifier: (Tensor, DType)] = [:]
+        var dataBytes = 0
         for (key, value) in dict.items {
             let name: String
             switch key {
@@ -45,9 +50,19 @@ public enum BookPickle {
             default: throw FileFormatError(.unexpectedContent, "the dict has a key that is \(key.kind), not a string", file: file)
             }
             guard case let .array(array) = value else {
-                throw FileFormatError(.unexpectedContent, "'\(name)' is \(value.kind), not a NumPy array", file: file)
+                throw FileFormatError(.unexpectedContent, "'\(printable(name))' is \(value.kind), not a NumPy array", file: file)
             }
-            let (tensor, dtype) = try NumPyModel.tensor(array, name: name, file: file)
+            let (tensor, dtype): (Tensor, DType)
+            if let done = decoded[ObjectIdentifier(array)] {
+                (tensor, dtype) = done
+            } else {
+                dataBytes += array.data?.count ?? 0
+                guard dataBytes <= bytes.count else {
+                    throw FileFormatError(.limitExceeded, "the arrays hold more data than the file itself (one buffer used by many arrays)", file: file)
+                }
+                (tensor, dtype) = try NumPyModel.tensor(array, name: name, file: file)
+                decoded[ObjectIdentifier(array)] = (tensor, dtype)
+            }
             tensors[name] = tensor       // a repeated key replaces the value, as in Python
             dtypes[name] = dtype
         }

@@ -4,8 +4,9 @@ import Kiso
 /// assemble array descriptions (`PickleArray`, `PickleDType`) and check their arguments;
 /// any other combination is an error.
 enum NumPyModel {
-    /// `callable(*args)` for the whitelisted globals.
-    static func reduce(_ callable: PickleValue, _ args: PickleValue, file: String) throws -> PickleValue {
+    /// `callable(*args)` for the whitelisted globals. `byteBudget` is what `_codecs.encode` may
+    /// still create (the file's size in all), so memo references cannot multiply memory.
+    static func reduce(_ callable: PickleValue, _ args: PickleValue, byteBudget: inout Int, file: String) throws -> PickleValue {
         func bad(_ what: String) -> FileFormatError {
             FileFormatError(.unexpectedContent, "the pickle calls \(callable.kind) with \(what), which is not how NumPy pickles arrays", file: file)
         }
@@ -46,6 +47,10 @@ enum NumPyModel {
             guard a.count == 2, case let .string(text) = a[0], case let .string(encoding) = a[1],
                   ["latin1", "latin-1", "iso-8859-1"].contains(encoding.lowercased()) else {
                 throw bad("arguments other than (text, 'latin1')")
+            }
+            byteBudget -= text.utf8.count
+            guard byteBudget >= 0 else {
+                throw FileFormatError(.limitExceeded, "the pickle decodes more text to bytes than the file holds (shared data used many times)", file: file)
             }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(text.unicodeScalars.count)
@@ -121,16 +126,16 @@ enum NumPyModel {
     ///   length that disagrees with dtype × shape.
     static func tensor(_ array: PickleArray, name: String, file: String) throws -> (Tensor, DType) {
         guard let pickled = array.dtype, let data = array.data else {
-            throw FileFormatError(.unexpectedContent, "array '\(name)' is never given its shape and data", file: file)
+            throw FileFormatError(.unexpectedContent, "array '\(printable(name))' is never given its shape and data", file: file)
         }
         guard let dtype = DType(numpyCode: pickled.code) else {
-            throw FileFormatError(.unsupportedDType, "array '\(name)' has dtype '\(pickled.code)', which Kiso does not read (it reads \(DType.supportedNumpyCodes))", file: file)
+            throw FileFormatError(.unsupportedDType, "array '\(printable(name))' has dtype '\(printable(pickled.code))', which Kiso does not read (it reads \(DType.supportedNumpyCodes))", file: file)
         }
         guard ["<", ">", "|", "="].contains(pickled.byteOrder) else {
-            throw FileFormatError(.unexpectedContent, "array '\(name)' has byte order '\(pickled.byteOrder)'", file: file)
+            throw FileFormatError(.unexpectedContent, "array '\(printable(name))' has byte order '\(printable(pickled.byteOrder))'", file: file)
         }
         guard let bytes = ShapeArithmetic.byteCount(array.shape, itemSize: dtype.byteSize), bytes == data.count else {
-            throw FileFormatError(.sizeMismatch, "array '\(name)' declares shape \(array.shape) of \(pickled.code) but holds \(data.count) bytes", file: file)
+            throw FileFormatError(.sizeMismatch, "array '\(printable(name))' declares shape \(array.shape) of \(printable(pickled.code)) but holds \(data.count) bytes", file: file)
         }
         let bigEndian = pickled.byteOrder == ">"
         // Fortran order is C order of the reversed shape; transposing brings it back.

@@ -14,10 +14,13 @@ struct PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private let file: String
+    /// Bytes `_codecs.encode` may still create: at most the file's size.
+    private var byteBudget: Int
 
     init(_ bytes: [UInt8], file: String) {
         reader = ByteReader(bytes, file: file)
         self.file = file
+        byteBudget = bytes.count
     }
 
     private func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError {
@@ -44,8 +47,9 @@ struct PickleMachine {
         guard let mark = marks.popLast(), mark <= stack.count else {
             throw error(.malformedHeader, "\(opcode) at byte \(reader.offset - 1) has no matching MARK")
         }
-        defer { stack.removeSubrange(mark...) }
-        return Array(stack[mark...])
+        let items = Array(stack[mark...])
+        stack.removeSubrange(mark...)
+        return items
     }
 
     private mutating func top(_ opcode: String) throws -> PickleValue {
@@ -63,9 +67,12 @@ struct PickleMachine {
         return s
     }
 
+    /// A newline-terminated name of at most 256 bytes (GLOBAL's operands).
     private mutating func line(_ what: String) throws -> String {
-        guard let end = reader.bytes[reader.offset...].firstIndex(of: 0x0A) else {
-            throw error(.truncated, "the file ends inside \(what)")
+        let window = reader.bytes[reader.offset..<min(reader.bytes.count, reader.offset + 257)]
+        guard let end = window.firstIndex(of: 0x0A) else {
+            throw error(window.count == 257 ? .malformedHeader : .truncated,
+                        window.count == 257 ? "\(what) is longer than 256 bytes" : "the file ends inside \(what)")
         }
         let raw = try reader.take(end - reader.offset, what)
         reader.offset += 1
@@ -142,7 +149,9 @@ struct PickleMachine {
             case UInt8(ascii: "T"): try push(.bytes(Array(try reader.take(try length(4, "BINSTRING"), "bytes"))))
             case UInt8(ascii: "U"): try push(.bytes(Array(try reader.take(try length(1, "SHORT_BINSTRING"), "bytes"))))
             case UInt8(ascii: ")"): try push(.makeTuple([]))
-            case UInt8(ascii: "t"): try push(.makeTuple(try popToMark("TUPLE")))
+            case UInt8(ascii: "t"):
+                let items = try popToMark("TUPLE")
+                try push(.makeTuple(items))
             case 0x85: try push(.makeTuple([try pop("TUPLE1")]))
             case 0x86:
                 let b = try pop("TUPLE2"), a = try pop("TUPLE2")
@@ -152,30 +161,35 @@ struct PickleMachine {
                 try push(.makeTuple([a, b, c]))
             case UInt8(ascii: "]"): try push(.list(PickleList()))
             case UInt8(ascii: "l"):
+                // Pop into a local first: `append(try popToMark(…))` would hold a copy of `self` (and so
+                // of the stack) across the pop, making every pop copy the whole stack — quadratic
+                // (kiso-fuzz found it as a 10 s hang on 10 000 × MARK DICT).
+                let items = try popToMark("LIST")
                 let list = PickleList()
-                try append(try popToMark("LIST"), to: list)
+                try Self.append(items, to: list, file: file)
                 try push(.list(list))
             case UInt8(ascii: "}"): try push(.dict(PickleDict()))
             case UInt8(ascii: "d"):
+                let items = try popToMark("DICT")
                 let dict = PickleDict()
-                try setItems(try popToMark("DICT"), in: dict)
+                try Self.setItems(items, in: dict, file: file)
                 try push(.dict(dict))
             case UInt8(ascii: "a"):
                 let item = try pop("APPEND")
                 guard case let .list(list) = try top("APPEND") else { throw error(.malformedHeader, "APPEND to something that is not a list") }
-                try append([item], to: list)
+                try Self.append([item], to: list, file: file)
             case UInt8(ascii: "e"):
                 let items = try popToMark("APPENDS")
                 guard case let .list(list) = try top("APPENDS") else { throw error(.malformedHeader, "APPENDS to something that is not a list") }
-                try append(items, to: list)
+                try Self.append(items, to: list, file: file)
             case UInt8(ascii: "s"):
                 let value = try pop("SETITEM"), key = try pop("SETITEM")
                 guard case let .dict(dict) = try top("SETITEM") else { throw error(.malformedHeader, "SETITEM on something that is not a dict") }
-                try setItems([key, value], in: dict)
+                try Self.setItems([key, value], in: dict, file: file)
             case UInt8(ascii: "u"):
                 let items = try popToMark("SETITEMS")
                 guard case let .dict(dict) = try top("SETITEMS") else { throw error(.malformedHeader, "SETITEMS on something that is not a dict") }
-                try setItems(items, in: dict)
+                try Self.setItems(items, in: dict, file: file)
             case UInt8(ascii: "q"): try memoize(Int(try reader.u8("BINPUT")))
             case UInt8(ascii: "r"): try memoize(Int(try reader.u32("LONG_BINPUT")))
             case 0x94: try memoize(memo.count)                                      // MEMOIZE
@@ -193,7 +207,7 @@ struct PickleMachine {
                 try push(.global(try global(module, name)))
             case UInt8(ascii: "R"):                                                  // REDUCE
                 let args = try pop("REDUCE"), callable = try pop("REDUCE")
-                try push(try NumPyModel.reduce(callable, args, file: file))
+                try push(try NumPyModel.reduce(callable, args, byteBudget: &byteBudget, file: file))
             case UInt8(ascii: "b"):                                                  // BUILD
                 let state = try pop("BUILD")
                 try NumPyModel.build(try top("BUILD"), state, file: file)
@@ -207,19 +221,21 @@ struct PickleMachine {
 
     private func global(_ module: String, _ name: String) throws -> PickleGlobal {
         guard let g = PickleGlobal(module: module, name: name) else {
-            throw error(.forbiddenGlobal, "the pickle names \(module).\(name), which Kiso does not load (only NumPy arrays are allowed)")
+            throw error(.forbiddenGlobal, "the pickle names \(printable(module)).\(printable(name)), which Kiso does not load (only NumPy arrays are allowed)")
         }
         return g
     }
 
-    private func append(_ items: [PickleValue], to list: PickleList) throws {
+    private static func append(_ items: [PickleValue], to list: PickleList, file: String) throws {
+        func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError { FileFormatError(reason, detail, file: file) }
         guard list.items.count + items.count <= Self.maxStack else { throw error(.limitExceeded, "a list in the pickle grows past \(Self.maxStack) items") }
         list.items += items
         list.depth = max(list.depth, 1 + (items.map(\.depth).max() ?? 0))
         guard list.depth <= Self.maxDepth else { throw error(.limitExceeded, "the pickle nests containers more than \(Self.maxDepth) deep") }
     }
 
-    private func setItems(_ items: [PickleValue], in dict: PickleDict) throws {
+    private static func setItems(_ items: [PickleValue], in dict: PickleDict, file: String) throws {
+        func error(_ reason: FileFormatError.Reason, _ detail: String) -> FileFormatError { FileFormatError(reason, detail, file: file) }
         guard items.count % 2 == 0 else { throw error(.malformedHeader, "SETITEMS with an odd number of values") }
         guard dict.items.count + items.count / 2 <= Self.maxStack else { throw error(.limitExceeded, "a dict in the pickle grows past \(Self.maxStack) items") }
         for i in stride(from: 0, to: items.count, by: 2) {

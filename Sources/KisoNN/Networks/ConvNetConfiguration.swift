@@ -3,11 +3,16 @@ import Kiso
 /// One convolution layer's hyper-parameters, like the book's `conv_param` dictionaries
 /// (`filter_num`, `filter_size`, `pad`, `stride`).
 public struct ConvolutionSpec: Codable, Sendable, Equatable {
+    /// Number of filters FN (output channels).
     public var filterCount: Int
+    /// Filter height and width (square filters, like the book's).
     public var filterSize: Int
+    /// Zero padding on every side.
     public var pad: Int
+    /// Step between filter positions.
     public var stride: Int
 
+    /// A convolution of `filterCount` filters of `filterSize`×`filterSize`.
     public init(filterCount: Int, filterSize: Int, pad: Int = 0, stride: Int = 1) {
         self.filterCount = filterCount
         self.filterSize = filterSize
@@ -24,18 +29,22 @@ public struct ConvNetConfiguration: Codable, Sendable, Equatable {
         case simpleConvNet, deepConvNet
     }
 
+    /// The network class.
     public var kind: Kind
     /// One image's shape [C, H, W].
     public var inputShape: [Int]
     /// The convolutions: one for SimpleConvNet, six for DeepConvNet.
     public var convolutions: [ConvolutionSpec]
+    /// Units of the hidden affine layer (the book: 100 for SimpleConvNet, 50 for DeepConvNet).
     public var hiddenSize: Int
+    /// Classes (10).
     public var outputSize: Int
     /// SimpleConvNet: `.std(0.01)`; DeepConvNet: `.he`.
     public var weightInit: WeightInit
     /// DeepConvNet's dropout ratio (0 for SimpleConvNet, which has no dropout).
     public var dropoutRatio: Float
 
+    /// A description with every field given.
     public init(kind: Kind, inputShape: [Int], convolutions: [ConvolutionSpec], hiddenSize: Int, outputSize: Int,
                 weightInit: WeightInit, dropoutRatio: Float) {
         self.kind = kind

@@ -23,6 +23,8 @@ public final class DeepConvNet: Network {
     let chain = LayerChain()
     /// The sizes this network was built with.
     public let convolutionConfiguration: ConvNetConfiguration
+    /// The description a checkpoint stores to rebuild this network.
+    public var configuration: NetworkConfiguration? { NetworkConfiguration(convolution: convolutionConfiguration) }
 
     /// A DeepConvNet for images of shape `inputShape` ([C, H, W]), initialised from `seed`
     /// (the dropout layers' masks come from generators seeded from it too).

@@ -1,11 +1,12 @@
 import Kiso
 
-/// A Codable description of a fully connected network, enough to rebuild it (with fresh
-/// weights) before loading a checkpoint's state dictionary into it.
+/// A Codable description of a network, enough to rebuild it (with fresh weights) before
+/// loading a checkpoint's state dictionary into it. Convolutional networks keep their layer
+/// sizes in ``convolution``.
 public struct NetworkConfiguration: Codable, Sendable, Equatable {
     /// Which class of the book to build.
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case simpleNet, twoLayerNet, multiLayerNet, multiLayerNetExtend
+        case simpleNet, twoLayerNet, multiLayerNet, multiLayerNetExtend, simpleConvNet, deepConvNet
     }
 
     public var kind: Kind
@@ -32,6 +33,20 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
         self.useBatchnorm = useBatchnorm
         self.useDropout = useDropout
         self.dropoutRatio = dropoutRatio
+    }
+
+    /// SimpleConvNet's and DeepConvNet's description (image shape, convolutions, …); `nil`
+    /// for the fully connected kinds.
+    public var convolution: ConvNetConfiguration?
+
+    /// The description of a SimpleConvNet or DeepConvNet: the fully connected fields mirror
+    /// `convolution` (input size C·H·W, one hidden layer) for readers that only look at those.
+    public init(convolution: ConvNetConfiguration) {
+        self.init(kind: convolution.kind == .simpleConvNet ? .simpleConvNet : .deepConvNet,
+                  inputSize: convolution.inputShape.reduce(1, *), hiddenSizes: [convolution.hiddenSize],
+                  outputSize: convolution.outputSize, activation: .relu, weightInit: convolution.weightInit,
+                  useDropout: convolution.dropoutRatio > 0, dropoutRatio: convolution.dropoutRatio)
+        self.convolution = convolution
     }
 
     /// A new network of this description, initialised from `seed`.
@@ -64,6 +79,11 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
             return MultiLayerNetExtend(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
                                        activation: activation, weightInit: weightInit, weightDecayLambda: weightDecayLambda,
                                        useDropout: useDropout, dropoutRatio: dropoutRatio, useBatchnorm: useBatchnorm, seed: seed)
+        case .simpleConvNet, .deepConvNet:
+            guard let convolution, convolution.kind.rawValue == kind.rawValue else {
+                throw NetworkStateError(description: "\(kind) needs its convolution description (image shape and convolutions)")
+            }
+            return try convolution.makeNetwork(seed: seed)
         }
     }
 }

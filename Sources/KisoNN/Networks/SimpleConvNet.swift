@@ -18,6 +18,8 @@ public final class SimpleConvNet: Network {
     let chain = LayerChain()
     /// The sizes this network was built with.
     public let convolutionConfiguration: ConvNetConfiguration
+    /// The description a checkpoint stores to rebuild this network.
+    public var configuration: NetworkConfiguration? { NetworkConfiguration(convolution: convolutionConfiguration) }
 
     /// A SimpleConvNet for images of shape `inputShape` ([C, H, W]), initialised from `seed`.
     /// - Throws: ``ConvolutionShapeError`` when the convolution or the 2×2 pooling does not fit
