@@ -28,6 +28,7 @@ public enum Checkpoint {
 
     /// The file formats a checkpoint can use.
     public enum Format: String, Sendable, CaseIterable {
+        /// `.safetensors`, NumPy `.npz`, NumPy `.npy` or the book's `.pkl`.
         case safetensors, npz, npy, pickle
 
         /// The format for `url`'s extension; `nil` for an unknown extension.

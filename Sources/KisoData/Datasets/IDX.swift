@@ -14,6 +14,7 @@ public struct IDX: Sendable {
     /// The element type named by the third magic byte: 0x08 unsigned byte, 0x09 signed byte,
     /// 0x0B 16-bit, 0x0C 32-bit integers, 0x0D 32-bit, 0x0E 64-bit IEEE floats (all big-endian).
     public enum ElementType: UInt8, Sendable {
+        /// The IDX type codes: unsigned and signed bytes, big-endian 16/32-bit integers, 32/64-bit IEEE floats.
         case uint8 = 0x08, int8 = 0x09, int16 = 0x0B, int32 = 0x0C, float32 = 0x0D, float64 = 0x0E
 
         /// Bytes per element.

@@ -5,9 +5,13 @@ import Kiso
 /// Every type is converted to float32 on reading (`Tensor` is float32); integers above
 /// 2²⁴ lose low bits. Writing supports the floating-point types only.
 public enum DType: String, Sendable, CaseIterable, Equatable {
+    /// IEEE half, bfloat16, single and double precision floats.
     case float16, bfloat16, float32, float64
+    /// Signed integers of 8 to 64 bits.
     case int8, int16, int32, int64
+    /// Unsigned integers of 8 to 64 bits.
     case uint8, uint16, uint32, uint64
+    /// One byte per element, 0 or 1.
     case bool
 
     /// Bytes per element.

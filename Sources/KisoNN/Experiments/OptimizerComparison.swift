@@ -34,7 +34,15 @@ public enum OptimizerComparison {
     /// with replacement, like the book) and returns each run's loss per iteration. The loss is
     /// that of the backprop forward pass (before the update), or with
     /// `recordsLossWithExtraForward` the book's extra pass after it.
-    /// - Parameter runs: a name, a fresh network and its optimizer per curve.
+    /// - Parameters:
+    ///   - runs: a name, a fresh network and its optimizer per curve.
+    ///   - xTrain: training inputs, one row (or image) per sample.
+    ///   - tTrain: training targets, one-hot rows or labels.
+    ///   - miniBatchSize: samples per mini-batch (128, the book's).
+    ///   - iterations: updates per network (2000).
+    ///   - recordsLossWithExtraForward: record the loss after the update, like the book.
+    ///   - seed: seed of the mini-batch sampling.
+    ///   - onIteration: called after each iteration with its index.
     public static func trainSideBySide(runs: [(name: String, network: Network, optimizer: Optimizer)],
                                        xTrain: Tensor, tTrain: Tensor, miniBatchSize: Int = 128, iterations: Int = 2000,
                                        recordsLossWithExtraForward: Bool = false, seed: UInt64 = 0,

@@ -6,8 +6,11 @@ public enum RegularizationExperiments {
     /// One weight scale of the batch-norm comparison and the train accuracy per epoch with
     /// and without batch normalization.
     public struct BatchNormRun: Sendable {
+        /// The standard deviation of the initial weights (`WeightInit.std`).
         public let weightInitStd: Float
+        /// Training accuracy after each epoch with batch normalization.
         public let withBatchNorm: [Float]
+        /// Training accuracy after each epoch without it.
         public let withoutBatchNorm: [Float]
     }
 

@@ -19,6 +19,7 @@ public func numericalDiff(_ f: (Double) -> Double, _ x: Double, h: Double = 1e-4
 /// - Parameters:
 ///   - f: the function; it reads the current `x` it is given.
 ///   - x: the point; perturbed in place during the call and restored.
+///   - h: the step (the book's 1e-4).
 public func numericalGradient(_ f: (Tensor) -> Float, _ x: inout Tensor, h: Float = 1e-4) -> Tensor {
     var grad = Tensor.zeros(like: x)
     for i in 0..<x.count {

@@ -5,6 +5,7 @@ import Kiso
 public final class Relu: Layer {
     private var out: Tensor?
 
+    /// A ReLU layer (no parameters).
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
@@ -26,6 +27,7 @@ public final class Relu: Layer {
 public final class Sigmoid: Layer {
     private var out: Tensor?
 
+    /// A sigmoid layer (no parameters).
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
@@ -46,6 +48,7 @@ public final class Sigmoid: Layer {
 public final class Tanh: Layer {
     private var out: Tensor?
 
+    /// A tanh layer (no parameters).
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {

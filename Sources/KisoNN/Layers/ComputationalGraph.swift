@@ -3,6 +3,7 @@
 public final class MulLayer {
     private var x: Double = 0, y: Double = 0
 
+    /// A multiplication node with no inputs seen yet.
     public init() {}
 
     /// `x · y`, remembering both inputs for ``backward(_:)``.
@@ -19,6 +20,7 @@ public final class MulLayer {
 /// The addition node of chapter 5's computational graphs (scalars): `out = x + y`; the
 /// upstream gradient passes unchanged to both inputs.
 public final class AddLayer {
+    /// An addition node.
     public init() {}
 
     /// `x + y`.

@@ -10,9 +10,9 @@ import Kiso
 /// Implemented for speed, image by image with the images split between the threads, each
 /// thread with buffers reused across calls, and outputs written directly in NCHW order (none
 /// of the book's full-size transposes):
-/// - stride 1 with pad ≤ FH − 1 (all of the book's networks): ``Kernels/DirectConvolution``,
+/// - stride 1 with pad ≤ FH − 1 (all of the book's networks): `Kernels.DirectConvolution`,
 ///   register-tiled kernels that read the padded image directly, never building im2col columns;
-/// - otherwise: ``Kernels/im2col(_:_:into:)`` into a (C·FH·FW)×(OH·OW) buffer, then one sgemm
+/// - otherwise: `Kernels.im2col(_:_:into:)` into a (C·FH·FW)×(OH·OW) buffer, then one sgemm
 ///   `W · col`.
 ///
 /// Backward: ∂L/∂W = Σ_n dout_n · col_nᵀ,  ∂L/∂b[f] = Σ_{n,oh,ow} dout[n, f, oh, ow],
@@ -53,7 +53,7 @@ public final class Convolution: Layer {
     public var parameters: [(name: String, parameter: Parameter)] { [("W", W), ("b", b)] }
 
     /// The geometry of this layer on an input of shape `inputShape` ([N, C, H, W]).
-    /// - Throws: ``ConvolutionShapeError`` when the output size is not a whole number.
+    /// - Throws: `ConvolutionShapeError` when the output size is not a whole number.
     public func geometry(forInputShape inputShape: [Int]) throws(ConvolutionShapeError) -> ConvolutionGeometry {
         kisoPrecondition(inputShape.count == 4 && inputShape[1] == W.value.shape[1],
                          "Convolution: input shape \(inputShape) must be [N, \(W.value.shape[1]), H, W] for filters \(W.value.shape)")

@@ -10,7 +10,7 @@ import Kiso
 /// upstream gradient to the input element that won its window (the first one on a tie, like
 /// NumPy's `argmax`). Works plane by plane on NCHW data, split between the threads, with the
 /// winners' indices kept in a buffer reused across calls; the book's 2×2 / stride 2 case runs
-/// vectorised kernels (``Kernels/maxPool2x2(_:planes:height:width:output:argmax:)``).
+/// vectorised kernels (`Kernels.maxPool2x2(_:planes:height:width:output:argmax:)`).
 public final class Pooling: Layer {
     /// Window height and width.
     public let poolHeight: Int, poolWidth: Int
@@ -33,7 +33,7 @@ public final class Pooling: Layer {
     }
 
     /// The geometry of this layer on one plane of an input of shape `inputShape` ([N, C, H, W]).
-    /// - Throws: ``ConvolutionShapeError`` when the output size is not a whole number.
+    /// - Throws: `ConvolutionShapeError` when the output size is not a whole number.
     public func geometry(forInputShape inputShape: [Int]) throws(ConvolutionShapeError) -> ConvolutionGeometry {
         kisoPrecondition(inputShape.count == 4, "Pooling: input must be 4-d [N, C, H, W], got shape \(inputShape)")
         return try ConvolutionGeometry(channels: 1, height: inputShape[2], width: inputShape[3],

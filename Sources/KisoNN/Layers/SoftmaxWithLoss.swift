@@ -14,6 +14,7 @@ public final class SoftmaxWithLoss {
     public private(set) var y: Tensor?
     private var labels: [Int] = []
 
+    /// An output layer with no forward pass run yet (``y`` is `nil`).
     public init() {}
 
     /// The mean cross-entropy of `softmax(x)` against `t`.

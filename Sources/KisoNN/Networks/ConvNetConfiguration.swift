@@ -26,6 +26,7 @@ public struct ConvolutionSpec: Codable, Sendable, Equatable {
 public struct ConvNetConfiguration: Codable, Sendable, Equatable {
     /// Which of the book's convolutional networks.
     public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// ``SimpleConvNet`` (chapter 7) or ``DeepConvNet`` (chapter 8).
         case simpleConvNet, deepConvNet
     }
 

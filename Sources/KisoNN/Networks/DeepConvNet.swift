@@ -29,7 +29,7 @@ public final class DeepConvNet: Network {
     /// A DeepConvNet for images of shape `inputShape` ([C, H, W]), initialised from `seed`
     /// (the dropout layers' masks come from generators seeded from it too).
     /// - Precondition: exactly six convolutions.
-    /// - Throws: ``ConvolutionShapeError`` when a convolution or pooling does not fit its
+    /// - Throws: `ConvolutionShapeError` when a convolution or pooling does not fit its
     ///   input a whole number of times.
     public init(inputShape: [Int] = [1, 28, 28], convolutions: [ConvolutionSpec] = DeepConvNet.bookConvolutions,
                 hiddenSize: Int = 50, outputSize: Int = 10, dropoutRatio: Float = 0.5,

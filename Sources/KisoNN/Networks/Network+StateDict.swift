@@ -2,6 +2,7 @@ import Kiso
 
 /// A state dictionary that does not fit the network it is loaded into.
 public struct NetworkStateError: Error, CustomStringConvertible, Equatable {
+    /// The missing, unexpected or mis-shaped entries, by name and shape.
     public let description: String
 }
 

@@ -6,20 +6,33 @@ import Kiso
 public struct NetworkConfiguration: Codable, Sendable, Equatable {
     /// Which class of the book to build.
     public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// ``SimpleNet``, ``TwoLayerNet``, ``MultiLayerNet`` or ``MultiLayerNetExtend``.
         case simpleNet, twoLayerNet, multiLayerNet, multiLayerNetExtend, simpleConvNet, deepConvNet
     }
 
+    /// Which network class to build.
     public var kind: Kind
+    /// Input features per sample (784 for flattened MNIST).
     public var inputSize: Int
+    /// The hidden layers' sizes, first to last (one for ``TwoLayerNet``, none for ``SimpleNet``).
     public var hiddenSizes: [Int]
+    /// Output classes.
     public var outputSize: Int
+    /// The hidden layers' activation.
     public var activation: ActivationKind
+    /// How the initial weights are drawn.
     public var weightInit: WeightInit
+    /// λ of the L2 weight decay `½·λ·Σ‖W‖²` (0: none).
     public var weightDecayLambda: Float
+    /// Batch normalization after each hidden affine layer (``MultiLayerNetExtend`` only).
     public var useBatchnorm: Bool
+    /// Dropout after each hidden activation (``MultiLayerNetExtend`` only).
     public var useDropout: Bool
+    /// The fraction of units dropout zeroes in training.
     public var dropoutRatio: Float
 
+    /// A description with the book's defaults for everything not given (ReLU, He initialisation, no
+    /// weight decay, no batch normalization, no dropout).
     public init(kind: Kind, inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: ActivationKind = .relu,
                 weightInit: WeightInit = .he, weightDecayLambda: Float = 0, useBatchnorm: Bool = false,
                 useDropout: Bool = false, dropoutRatio: Float = 0.5) {

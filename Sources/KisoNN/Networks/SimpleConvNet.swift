@@ -22,7 +22,7 @@ public final class SimpleConvNet: Network {
     public var configuration: NetworkConfiguration? { NetworkConfiguration(convolution: convolutionConfiguration) }
 
     /// A SimpleConvNet for images of shape `inputShape` ([C, H, W]), initialised from `seed`.
-    /// - Throws: ``ConvolutionShapeError`` when the convolution or the 2×2 pooling does not fit
+    /// - Throws: `ConvolutionShapeError` when the convolution or the 2×2 pooling does not fit
     ///   the image a whole number of times (e.g. an odd convolution output).
     public init(inputShape: [Int] = [1, 28, 28], filterCount: Int = 30, filterSize: Int = 5, pad: Int = 0,
                 stride: Int = 1, hiddenSize: Int = 100, outputSize: Int = 10, weightInitStd: Float = 0.01,

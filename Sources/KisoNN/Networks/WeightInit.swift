@@ -65,6 +65,7 @@ public enum WeightInit: Sendable, Equatable, Codable, CustomStringConvertible {
 
 /// The hidden-layer activation of a network.
 public enum ActivationKind: String, Sendable, Codable, CaseIterable {
+    /// ReLU (``Relu``), the logistic sigmoid (``Sigmoid``) or tanh (``Tanh``).
     case relu, sigmoid, tanh
 
     /// A new layer computing this activation.

@@ -7,6 +7,7 @@ public final class AdaGrad: Optimizer {
     public var learningRate: Float
     private let slots = OptimizerSlots(kind: .adagrad)
 
+    /// AdaGrad with learning rate η (0.01).
     public init(learningRate: Float = 0.01) { self.learningRate = learningRate }
 
     public func update(_ params: [(name: String, parameter: Parameter)]) {
@@ -35,6 +36,7 @@ public final class RMSprop: Optimizer {
     public let decayRate: Float
     private let slots = OptimizerSlots(kind: .rmsprop)
 
+    /// RMSprop with learning rate η (0.01) and decay ρ (0.99).
     public init(learningRate: Float = 0.01, decayRate: Float = 0.99) {
         self.learningRate = learningRate
         self.decayRate = decayRate
@@ -67,9 +69,11 @@ public final class RMSprop: Optimizer {
 public final class Adam: Optimizer {
     public let kind = OptimizerKind.adam
     public var learningRate: Float
+    /// β1, the decay of the first-moment average `m`, and β2, of the second-moment average `v`.
     public let beta1: Float, beta2: Float
     private let slots = OptimizerSlots(kind: .adam)
 
+    /// Adam with learning rate η (0.001), β1 (0.9) and β2 (0.999).
     public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999) {
         self.learningRate = learningRate
         self.beta1 = beta1

@@ -25,6 +25,7 @@ public struct OptimizerState: Sendable {
     /// How many times `update` has run.
     public var step: Int
 
+    /// A state holding `tensors` after `step` updates (empty: a fresh optimizer).
     public init(tensors: [String: Tensor] = [:], step: Int = 0) {
         self.tensors = tensors
         self.step = step
@@ -33,11 +34,13 @@ public struct OptimizerState: Sendable {
 
 /// A saved optimizer state that does not fit the optimizer it is loaded into.
 public struct OptimizerStateError: Error, CustomStringConvertible {
+    /// What does not fit: the unknown slot or kind, and the ones expected.
     public let description: String
 }
 
 /// The optimizers of the book by name.
 public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
+    /// ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``, ``RMSprop`` or ``Adam``.
     case sgd, momentum, nesterov, adagrad, rmsprop, adam
 
     /// The kind called `name` (case-insensitive; the book's misspelt `"rmsprpo"` is accepted).
@@ -67,7 +70,9 @@ public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
 
 /// The hyper-parameters of an optimizer; `nil` means the book's default for that kind.
 public struct OptimizerSettings: Codable, Sendable, Equatable {
+    /// Which optimizer.
     public var kind: OptimizerKind
+    /// The learning rate η (the kind's ``OptimizerKind/defaultLearningRate`` when `nil`).
     public var learningRate: Float?
     /// Momentum and Nesterov's α (0.9).
     public var momentum: Float?
@@ -75,8 +80,10 @@ public struct OptimizerSettings: Codable, Sendable, Equatable {
     public var decayRate: Float?
     /// Adam's β1 (0.9) and β2 (0.999).
     public var beta1: Float?
+    /// Adam's β2 (0.999).
     public var beta2: Float?
 
+    /// Settings for `kind`; each `nil` hyper-parameter takes the book's default.
     public init(kind: OptimizerKind, learningRate: Float? = nil, momentum: Float? = nil,
                 decayRate: Float? = nil, beta1: Float? = nil, beta2: Float? = nil) {
         self.kind = kind

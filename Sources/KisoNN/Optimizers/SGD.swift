@@ -6,6 +6,7 @@ public final class SGD: Optimizer {
     public var learningRate: Float
     private let slots = OptimizerSlots(kind: .sgd)
 
+    /// SGD with learning rate η (0.01).
     public init(learningRate: Float = 0.01) { self.learningRate = learningRate }
 
     public func update(_ params: [(name: String, parameter: Parameter)]) {
@@ -28,6 +29,7 @@ public final class Momentum: Optimizer {
     public let momentum: Float
     private let slots = OptimizerSlots(kind: .momentum)
 
+    /// Momentum with learning rate η (0.01) and α (0.9).
     public init(learningRate: Float = 0.01, momentum: Float = 0.9) {
         self.learningRate = learningRate
         self.momentum = momentum
@@ -60,6 +62,7 @@ public final class Nesterov: Optimizer {
     public let momentum: Float
     private let slots = OptimizerSlots(kind: .nesterov)
 
+    /// Nesterov momentum with learning rate η (0.01) and α (0.9).
     public init(learningRate: Float = 0.01, momentum: Float = 0.9) {
         self.learningRate = learningRate
         self.momentum = momentum

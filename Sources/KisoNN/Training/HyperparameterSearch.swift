@@ -8,7 +8,9 @@ import Kiso
 public struct HyperparameterSearch: Sendable {
     /// One trial's sampled values and curves.
     public struct Trial: Sendable, Codable, Equatable {
+        /// The sampled learning rate η.
         public let learningRate: Float
+        /// The sampled weight-decay λ.
         public let weightDecay: Float
         /// Accuracy on the validation set after each epoch.
         public let validationAccuracies: [Float]
@@ -18,12 +20,19 @@ public struct HyperparameterSearch: Sendable {
         public var finalValidationAccuracy: Float { validationAccuracies.last ?? 0 }
     }
 
+    /// The number of random trials (100).
     public var trials: Int = 100
+    /// The range of the learning rate's base-10 exponent (−6 … −2).
     public var lrExponents: ClosedRange<Double> = -6 ... -2
+    /// The range of the weight decay's base-10 exponent (−8 … −4).
     public var weightDecayExponents: ClosedRange<Double> = -8 ... -4
+    /// The hidden layers of each trial's ``MultiLayerNet`` (six of 100).
     public var hiddenSizes: [Int] = [100, 100, 100, 100, 100, 100]
+    /// Epochs per trial (50).
     public var epochs: Int = 50
+    /// Samples per mini-batch (100).
     public var miniBatchSize: Int = 100
+    /// Seed of the sampled values, the initial weights and the batches.
     public var seed: UInt64 = 0
 
     /// The book's settings: 100 trials, 6 hidden layers of 100, 50 epochs, batch 100.

@@ -9,9 +9,13 @@ import Kiso
 /// iteration of each epoch (the book evaluates after the first), so entry i of the lists is
 /// the accuracy after i + 1 full epochs.
 public final class Trainer {
+    /// The network being trained.
     public let network: Network
+    /// The optimizer built from ``TrainerConfiguration/optimizer``.
     public let optimizer: Optimizer
+    /// The run's settings.
     public let configuration: TrainerConfiguration
+    /// The training inputs and targets, and the test inputs and targets evaluated after each epoch.
     public let xTrain: Tensor, tTrain: Tensor, xTest: Tensor, tTest: Tensor
 
     /// Iterations per epoch, `max(trainSize / miniBatchSize, 1)`.

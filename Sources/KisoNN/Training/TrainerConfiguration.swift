@@ -53,9 +53,13 @@ public struct TrainerConfiguration: Codable, Sendable, Equatable {
 /// What a training run recorded: the loss of every iteration and the accuracies after
 /// each epoch (the book's `train_loss_list`, `train_acc_list`, `test_acc_list`).
 public struct TrainingHistory: Codable, Sendable, Equatable {
+    /// The loss of every iteration.
     public var trainLossList: [Float] = []
+    /// The training accuracy after each epoch.
     public var trainAccList: [Float] = []
+    /// The test accuracy after each epoch.
     public var testAccList: [Float] = []
+    /// An empty history.
     public init() {}
 }
 
@@ -73,11 +77,13 @@ public struct TrainingProgress: Sendable {
 public struct EpochReport: Sendable {
     /// The epoch just completed (1-based) and the total.
     public let epoch: Int, totalEpochs: Int
+    /// The accuracies measured after the epoch (on the evaluation samples).
     public let trainAccuracy: Float, testAccuracy: Float
 }
 
 /// How a call to ``Trainer/train()`` ended.
 public struct TrainingResult: Sendable {
+    /// Everything the run recorded.
     public let history: TrainingHistory
     /// Accuracy on the whole test set at the end (`nil` when training was stopped early).
     public let finalTestAccuracy: Float?

@@ -13,8 +13,11 @@ public struct TrainerState: Sendable {
 
     /// The non-tensor part of the state.
     public struct Progress: Codable, Sendable, Equatable {
+        /// Iterations completed.
         public var iteration: Int
+        /// Epochs completed.
         public var epoch: Int
+        /// The lists recorded so far.
         public var history: TrainingHistory
         /// The batch sampler's generator.
         public var generator: RandomGenerator
@@ -28,6 +31,7 @@ public struct TrainerState: Sendable {
         public var optimizerStep: Int
     }
 
+    /// A state made of its three parts.
     public init(network: [String: Tensor], optimizer: OptimizerState, progress: Progress) {
         self.network = network
         self.optimizer = optimizer
