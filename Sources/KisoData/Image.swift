@@ -1,3 +1,5 @@
+import Kiso
+
 /// An 8-bit raster image: `height` rows of `width` pixels with `channels` samples each
 /// (1 = gray, 3 = RGB), row-major, top row first.
 public struct Image: Equatable, Sendable {
@@ -12,8 +14,8 @@ public struct Image: Equatable, Sendable {
 
     /// An image of the given size filled with `value` in every sample.
     public init(width: Int, height: Int, channels: Int = 1, fill value: UInt8 = 0) {
-        precondition(width >= 0 && height >= 0, "Image: negative size \(width)×\(height)")
-        precondition(channels == 1 || channels == 3, "Image: \(channels) channels; only 1 (gray) or 3 (RGB) are supported")
+        kisoPrecondition(width >= 0 && height >= 0, "Image: negative size \(width)×\(height)")
+        kisoPrecondition(channels == 1 || channels == 3, "Image: \(channels) channels; only 1 (gray) or 3 (RGB) are supported")
         self.width = width
         self.height = height
         self.channels = channels
@@ -22,8 +24,8 @@ public struct Image: Equatable, Sendable {
 
     /// An image wrapping `pixels` (`height × width × channels` samples).
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        precondition(channels == 1 || channels == 3, "Image: \(channels) channels; only 1 (gray) or 3 (RGB) are supported")
-        precondition(pixels.count == width * height * channels,
+        kisoPrecondition(channels == 1 || channels == 3, "Image: \(channels) channels; only 1 (gray) or 3 (RGB) are supported")
+        kisoPrecondition(pixels.count == width * height * channels,
                      "Image: \(pixels.count) samples do not fill \(width)×\(height)×\(channels)")
         self.width = width
         self.height = height

@@ -1,3 +1,4 @@
+import Kiso
 import Foundation
 import CZlib
 
@@ -66,13 +67,13 @@ public enum Zlib {
     /// Compresses `bytes` with deflate at `level` (0 = store … 9 = smallest; zlib's default is 6)
     /// in the container `format` (`.raw`, `.zlib` or `.gzip`; not `.automatic`).
     public static func deflate<Bytes: ContiguousBytes>(_ bytes: Bytes, format: Format = .zlib, level: Int = 6) -> [UInt8] {
-        precondition(format != .automatic, "Zlib.deflate: choose .raw, .zlib or .gzip, not .automatic")
-        precondition((0...9).contains(level), "Zlib.deflate: level \(level) is outside 0…9")
+        kisoPrecondition(format != .automatic, "Zlib.deflate: choose .raw, .zlib or .gzip, not .automatic")
+        kisoPrecondition((0...9).contains(level), "Zlib.deflate: level \(level) is outside 0…9")
         return bytes.withUnsafeBytes { input -> [UInt8] in
             var stream = z_stream()
             let status = deflateInit2_(&stream, Int32(level), Z_DEFLATED, format.windowBits, 8,
                                        Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            precondition(status == Z_OK, "Zlib.deflate: deflateInit2 failed (\(status)), out of memory?")
+            kisoPrecondition(status == Z_OK, "Zlib.deflate: deflateInit2 failed (\(status)), out of memory?")
             defer { deflateEnd(&stream) }
             var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(min(input.count, Int(UInt32.max))))) + 64)
             var produced = 0
@@ -94,7 +95,7 @@ public enum Zlib {
                     return r
                 }
                 if result == Z_STREAM_END { break }
-                precondition(result == Z_OK || result == Z_BUF_ERROR, "Zlib.deflate: deflate failed (\(result))")
+                kisoPrecondition(result == Z_OK || result == Z_BUF_ERROR, "Zlib.deflate: deflate failed (\(result))")
             }
             output.removeSubrange(produced...)
             return output

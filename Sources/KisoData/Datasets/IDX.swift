@@ -1,3 +1,4 @@
+import Kiso
 import Foundation
 
 /// An array read from an IDX file, the format of the MNIST and Fashion-MNIST files.
@@ -135,12 +136,12 @@ public struct IDX: Sendable {
     /// Encodes `shape` and big-endian `payload` as an IDX file (raw, not compressed).
     /// - Precondition: `payload.count` equals the product of `shape` times the element size.
     public static func encode(elementType: ElementType, shape: [Int], payload: [UInt8]) -> [UInt8] {
-        precondition(payload.count == shape.reduce(1, *) * elementType.size,
+        kisoPrecondition(payload.count == shape.reduce(1, *) * elementType.size,
                      "IDX.encode: \(payload.count) bytes do not fill shape \(shape) of \(elementType)")
-        precondition((1...maximumDimensions).contains(shape.count), "IDX.encode: \(shape.count) dimensions")
+        kisoPrecondition((1...maximumDimensions).contains(shape.count), "IDX.encode: \(shape.count) dimensions")
         var bytes: [UInt8] = [0, 0, elementType.rawValue, UInt8(shape.count)]
         for size in shape {
-            precondition(size >= 0 && size <= Int(UInt32.max), "IDX.encode: size \(size) does not fit 32 bits")
+            kisoPrecondition(size >= 0 && size <= Int(UInt32.max), "IDX.encode: size \(size) does not fit 32 bits")
             bytes += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: size >> $0) }
         }
         return bytes + payload

@@ -1,3 +1,5 @@
+import Kiso
+
 extension Image {
     /// The image in gray: unchanged if it is gray, else the luma Y = 0.299 R + 0.587 G + 0.114 B
     /// (ITU-R BT.601) of each pixel, rounded.
@@ -21,8 +23,8 @@ extension Image {
     /// along an axis that grows, it is interpolated linearly (bilinear over both axes).
     /// - Precondition: `width` and `height` are positive and the image is not empty.
     public func resized(width newWidth: Int, height newHeight: Int) -> Image {
-        precondition(newWidth > 0 && newHeight > 0, "Image.resized: target size \(newWidth)×\(newHeight) must be positive")
-        precondition(width > 0 && height > 0, "Image.resized: cannot resize an empty \(width)×\(height) image")
+        kisoPrecondition(newWidth > 0 && newHeight > 0, "Image.resized: target size \(newWidth)×\(newHeight) must be positive")
+        kisoPrecondition(width > 0 && height > 0, "Image.resized: cannot resize an empty \(width)×\(height) image")
         let xTaps = Self.resamplingTaps(from: width, to: newWidth)
         let yTaps = Self.resamplingTaps(from: height, to: newHeight)
         // Horizontal pass into floats, then vertical pass into bytes.

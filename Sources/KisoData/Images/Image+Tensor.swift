@@ -16,7 +16,7 @@ extension Image {
         var shape = tensor.shape
         if shape == [784] { shape = [28, 28] }
         if shape.count == 2 { shape = [1] + shape }
-        precondition(shape.count == 3 && (shape[0] == 1 || shape[0] == 3),
+        kisoPrecondition(shape.count == 3 && (shape[0] == 1 || shape[0] == 3),
                      "Image(tensor:): shape \(tensor.shape) is not [H, W], [1, H, W], [3, H, W] or [784]")
         let (channels, height, width) = (shape[0], shape[1], shape[2])
         let values = tensor.scalars
