@@ -105,6 +105,8 @@ public enum Zlib {
     /// Decompresses `bytes` (a complete stream in `format`) and returns the inflated bytes.
     ///
     /// - Parameters:
+    ///   - bytes: the compressed stream.
+    ///   - format: its framing: zlib, raw deflate, gzip, or detected automatically.
     ///   - expectedSize: a hint for the first allocation (e.g. a gzip ISIZE); it is capped, never trusted.
     ///   - limit: the most bytes the result may hold; inflating past it throws `.outputTooLarge`
     ///     instead of allocating without bound (a "zip bomb").

@@ -32,9 +32,12 @@ public enum MNIST {
     /// Loads `split` of `dataset`: both its image file and its label file, found by `locator`.
     ///
     /// - Parameters:
+    ///   - dataset: MNIST (the default) or Fashion-MNIST.
+    ///   - split: the training or the test split.
     ///   - normalize: scale pixels x to x / 255 in 0…1 (else keep 0…255).
     ///   - flatten: images as `[N, 784]` rows (else `[N, 1, 28, 28]`).
     ///   - oneHot: labels as one-hot rows `[N, 10]` (else class indices `[N]`).
+    ///   - locator: where the files are looked for (and downloaded to).
     /// - Throws: `DatasetError` — a file not found (with every place tried and the fix), corrupt,
     ///   of the wrong shape, or image and label counts that differ.
     public static func load(_ dataset: DatasetName = .mnist, split: DatasetSplit,
