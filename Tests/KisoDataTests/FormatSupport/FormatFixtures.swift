@@ -5,21 +5,8 @@ import Testing
 
 /// Paths, temporary folders and byte helpers for the model-file tests.
 enum FormatFixtures {
-    /// `../shared/data` beside the package root (found from this file's path), or `$KISO_SHARED_DATA`.
-    static let sharedData: URL? = {
-        if let env = ProcessInfo.processInfo.environment["KISO_SHARED_DATA"], !env.isEmpty {
-            return URL(fileURLWithPath: env, isDirectory: true)
-        }
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                let shared = dir.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
-                return FileManager.default.fileExists(atPath: shared.path) ? shared : nil
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }()
+    /// `../shared/data` beside the package root, or `$KISO_SHARED_DATA` (see ``DataIOFixtures``).
+    static var sharedData: URL? { DataIOFixtures.sharedData }
 
     /// The shared file at `relative` (e.g. `book-weights/sample_weight.pkl`), when present.
     static func shared(_ relative: String) -> URL? {
