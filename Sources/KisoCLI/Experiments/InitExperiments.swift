@@ -66,24 +66,15 @@ public struct InitDataExperiment: ConsoleCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Number of iterations.")
-    var iterations = 2000
-
-    @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
-    var trainLimit: Int?
+    @OptionGroup var run: LossComparisonRunOptions
 
     public init() {}
 
-    public func validate() throws {
-        try requirePositive(iterations, "--iterations")
-        try requirePositive(trainLimit, "--train-limit")
-    }
-
     public func execute(_ console: Console) throws {
         options.output.configure(console)
-        let train = try options.trainingSet(limit: trainLimit, console: console)
-        let bar = ProgressBar(console: console, label: "initialisations", total: iterations)
-        let results = WeightInitExperiments.compareOnData(xTrain: train.images, tTrain: train.labels, iterations: iterations,
+        let train = try options.trainingSet(limit: run.trainLimit, console: console)
+        let bar = ProgressBar(console: console, label: "initialisations", total: run.iterations)
+        let results = WeightInitExperiments.compareOnData(xTrain: train.images, tTrain: train.labels, iterations: run.iterations,
                                                           seed: options.seed, onIteration: { bar.update($0 + 1) })
         bar.finish()
         let names = ["std=0.01", "Xavier", "He"]

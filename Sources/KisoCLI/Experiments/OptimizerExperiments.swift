@@ -66,24 +66,15 @@ public struct OptimizersDataExperiment: ConsoleCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Number of iterations.")
-    var iterations = 2000
-
-    @Option(help: ArgumentHelp("Use only the first N training images.", valueName: "n"))
-    var trainLimit: Int?
+    @OptionGroup var run: LossComparisonRunOptions
 
     public init() {}
 
-    public func validate() throws {
-        try requirePositive(iterations, "--iterations")
-        try requirePositive(trainLimit, "--train-limit")
-    }
-
     public func execute(_ console: Console) throws {
         options.output.configure(console)
-        let train = try options.trainingSet(limit: trainLimit, console: console)
-        let bar = ProgressBar(console: console, label: "optimizers", total: iterations)
-        let results = OptimizerComparison.onData(xTrain: train.images, tTrain: train.labels, iterations: iterations,
+        let train = try options.trainingSet(limit: run.trainLimit, console: console)
+        let bar = ProgressBar(console: console, label: "optimizers", total: run.iterations)
+        let results = OptimizerComparison.onData(xTrain: train.images, tTrain: train.labels, iterations: run.iterations,
                                                  seed: options.seed, onIteration: { bar.update($0 + 1) })
         bar.finish()
         printEvery100(results.map { (OptimizersTrajectoryExperiment.bookName($0.kind), $0.losses) }, console: console)
