@@ -87,9 +87,14 @@ static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, cons
             }
             for (long r = 0; r < rows; r++)
                 for (long t = 0; t < taps; t++) {
-                    float s = 0;
-                    for (int l = 0; l < KISO_CONV_VL; l++) s += acc[r][t][l];
-                    dw[(f0 + r) * k + t0 + t] += s;
+                    VF a = acc[r][t];
+#if KISO_CONV_VL == 8
+                    typedef float KC_NAME(v4) __attribute__((vector_size(16)));
+                    KC_NAME(v4) h = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+#else
+                    VF h = a;
+#endif
+                    dw[(f0 + r) * k + t0 + t] += (h[0] + h[2]) + (h[1] + h[3]);
                 }
         }
     }
