@@ -4,7 +4,7 @@
 #include "conv_internal.h"
 #include <string.h>
 
-enum { MR = 4, TILE = 16 };   // filter rows per micro-tile; positions rounded to 16 (AVX2 tile, 2 portable tiles)
+enum { MR = 6, TILE = 16 };   // filter rows per micro-tile; positions rounded to 16 (AVX2 tile, 2 portable tiles)
 
 /// The kernels of the instruction-set path the sgemm dispatcher uses (kiso_path_current), so
 /// forcing a path for a measurement or a test applies to the convolutions too.
