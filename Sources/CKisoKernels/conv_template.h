@@ -4,12 +4,10 @@
 //   KISO_CONV_VL      float lanes per vector (8)
 // inside `#pragma clang attribute push(target(...))`.
 //
-// The "wide" layout: an image zero-padded to Hp×Wp, channel planes back to back. Output
-// position (y, x) of a stride-1 filter reads xp[c][(y + i)·Wp + x + j], so with q = y·Wp + x
-// every filter tap (c, i, j) is one constant offset c·Hp·Wp + i·Wp + j from q: the im2col
-// matrix is never built. Positions with x ≥ OW are computed and thrown away (the "wide"
-// columns). Micro-tile: KISO_CONV_MR filters × KISO_CONV_NV vectors of positions (6 × 2
-// vectors: 12 accumulators, so nothing spills on a 16-register ISA).
+// The layout (see conv.c): for output position q, each tap (c, i, j) of a stride-1 filter
+// reads xp[q + off[t]] with one constant offset per tap, so the im2col matrix is never built.
+// Micro-tile: KISO_CONV_MR filters × KISO_CONV_NV vectors of positions (6 × 2 vectors: 12
+// accumulators, so nothing spills on a 16-register ISA).
 #include <stddef.h>
 #include <string.h>
 
@@ -34,11 +32,11 @@ static inline VF KC_NAME(splat)(float x) {
 /// One tile of conv_wide: `mr` filters (a compile-time constant after inlining) of a panel
 /// packed KISO_CONV_MR filters wide × KISO_CONV_NR positions; the first `rows` are stored.
 static inline __attribute__((always_inline))
-void KC_NAME(conv_tile)(int mr, long rows, long k, const long *off, const float *w, const float *x,
-                        float *out, long ldo) {
+void KC_NAME(conv_tile)(int mr, long rows, long k, const long *off, const float *w, const float *bias,
+                        const float *x, float *out, long ldo) {
     VF acc[KISO_CONV_MR][KISO_CONV_NV];
     for (int r = 0; r < mr; r++)
-        for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] = (VF){0};
+        for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] = KC_NAME(splat)(bias && r < rows ? bias[r] : 0);
     for (long t = 0; t < k; t++) {
         const float *src = x + off[t];
         VF xv[KISO_CONV_NV];
@@ -53,21 +51,22 @@ void KC_NAME(conv_tile)(int mr, long rows, long k, const long *off, const float 
         for (int v = 0; v < KISO_CONV_NV; v++) *(VFU *)(out + r * ldo + v * KISO_CONV_VL) = acc[r][v];
 }
 
-/// out_wide[f][q] = Σ_t w[f][t] · xp[q + off[t]] for f < fn, t < k, and q < qCount rounded up
+/// out_wide[f][q] = bias[f] + Σ_t w[f][t] · xp[q + off[t]] (bias may be NULL: 0) for f < fn, t < k, and q < qCount rounded up
 /// to whole tiles of KISO_CONV_NR (rows of out_wide have stride ldo ≥ that). wpacked: the
 /// filters packed by kiso_conv_pack_filters in panels of KISO_CONV_MR (6: 12 accumulators);
 /// the last, partial panel runs a 2- or 4-filter tile.
-static void KC_NAME(conv_wide)(long fn, long k, const long *off, const float *wpacked, const float *xp,
-                               long qCount, float *out, long ldo) {
+static void KC_NAME(conv_wide)(long fn, long k, const long *off, const float *wpacked, const float *bias,
+                               const float *xp, long qCount, float *out, long ldo) {
     for (long q0 = 0; q0 < qCount; q0 += KISO_CONV_NR) {
         const float *x = xp + q0;
         for (long f0 = 0; f0 < fn; f0 += KISO_CONV_MR) {
             const float *w = wpacked + f0 * k;
             float *o = out + f0 * ldo + q0;
+            const float *b = bias ? bias + f0 : 0;
             long rows = fn - f0 < KISO_CONV_MR ? fn - f0 : KISO_CONV_MR;
-            if (rows > 4) KC_NAME(conv_tile)(KISO_CONV_MR, rows, k, off, w, x, o, ldo);
-            else if (rows > 2) KC_NAME(conv_tile)(4, rows, k, off, w, x, o, ldo);
-            else KC_NAME(conv_tile)(2, rows, k, off, w, x, o, ldo);
+            if (rows > 4) KC_NAME(conv_tile)(KISO_CONV_MR, rows, k, off, w, b, x, o, ldo);
+            else if (rows > 2) KC_NAME(conv_tile)(4, rows, k, off, w, b, x, o, ldo);
+            else KC_NAME(conv_tile)(2, rows, k, off, w, b, x, o, ldo);
         }
     }
 }

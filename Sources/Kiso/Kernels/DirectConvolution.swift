@@ -2,8 +2,9 @@ import CKisoKernels
 
 extension Kernels {
     /// Direct stride-1 convolution of one image, without building an im2col matrix: the image
-    /// is zero-padded once into a "wide" layout where every filter tap is a constant offset,
-    /// and a register-tiled kernel (AVX2+FMA when the CPU has it) accumulates FN × positions
+    /// is zero-padded and stored FW times, each copy shifted by one more column, so that every
+    /// filter tap is a constant offset from an output position (and no position is spent on
+    /// padding columns); a register-tiled kernel (AVX2+FMA when the CPU has it) accumulates FN × positions
     /// tiles straight from it. Faster than im2col + sgemm for the book's 3×3 and 5×5 filters,
     /// because the (C·FH·FW)×(OH·OW) column matrix is never written, read or packed.
     ///
