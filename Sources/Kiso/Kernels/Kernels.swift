@@ -54,7 +54,7 @@ public enum Kernels {
 
     /// The fewest multiply-adds (`m·n·k`) for which ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` uses more than one thread;
     /// below it the cost of waking a second thread outweighs the work saved.
-    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 23
+    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 17
 
     /// How many threads ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
     /// uses for an m×k·k×n product: 1 below ``gemmParallelThreshold``, else ``maxThreads``.
