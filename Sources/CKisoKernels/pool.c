@@ -2,8 +2,8 @@
 //
 // Waking a thread through the OS costs tens of microseconds, which is as long as a whole
 // mini-batch matrix multiply in the book's networks. So workers, once woken, spin for a while
-// (KISO_SPIN_MICROSECONDS, default 1000) watching for the next job before they go to sleep on a
-// condition variable. A job is `chunks` calls of `fn(ctx, chunk)`; the caller takes part, and
+// (KISO_SPIN_MICROSECONDS, default 1000) watching for the next job, yielding the core now and then,
+// before they go to sleep on a condition variable. A job is `chunks` calls of `fn(ctx, chunk)`; the caller takes part, and
 // every participant claims chunks one at a time from a shared counter.
 //
 // The whole state of a job lives in one 64-bit word: generation (24 bits) | chunk count (20) |
@@ -13,6 +13,7 @@
 #include "CKisoKernels.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -97,6 +98,9 @@ static void *worker_main(void *unused) {
             generation = state_generation(atomic_load(&job_state));
             if (generation != seen) break;
             cpu_relax();
+            // Yield now and then: on a busy machine a spinning worker otherwise takes the
+            // core from threads with real work (on an idle one sched_yield returns at once).
+            if ((spins & 63) == 63) sched_yield();
             if ((spins & 255) == 255 && now_nanoseconds() > deadline) {
                 pthread_mutex_lock(&pool_mutex);
                 atomic_fetch_add(&sleepers, 1);
@@ -158,7 +162,11 @@ void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx) {
     unsigned long fp = kiso_ftz_enter();
     run_chunks(generation);
     kiso_ftz_restore(fp);
-    while (atomic_load(&job_completed) < chunks) cpu_relax();
+    // Wait for chunks still running on workers; if that takes long, a worker has probably been
+    // preempted (a busy machine), so give it this core.
+    for (unsigned spins = 0; atomic_load(&job_completed) < chunks; spins++) {
+        if (spins < 4096) cpu_relax(); else sched_yield();
+    }
     atomic_flag_clear(&pool_busy);
 }
 
