@@ -61,6 +61,10 @@ void kiso_muladd(const float *a, const float *b, const float *c, float *y, long 
 /// y[r·cols + j] = x[r·cols + j] + row[j] for r < rows, j < cols. y may equal x.
 void kiso_add_row(const float *x, const float *row, float *y, long rows, long cols);
 
+/// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols: writes the transpose of the
+/// rows×cols matrix src (row stride lds) into dst (row stride ldd). src and dst must not overlap.
+void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd);
+
 // MARK: Thread pool
 
 /// One chunk of a parallel job: called with the job's context and a chunk index.

@@ -94,6 +94,21 @@ extension Kernels {
         }
     }
 
+    /// Writes the transpose of the row-major `rows`×`columns` matrix `source` into `target`
+    /// (`columns`×`rows`, row-major): `target[j·rows + i] = source[i·columns + j]`. 8×8 blocks
+    /// go through registers on AVX2/AVX-512; large matrices are split by rows over the threads.
+    /// `source` and `target` must not overlap.
+    public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int,
+                                 into target: UnsafeMutablePointer<Float>) {
+        if rows <= 0 || columns <= 0 { return }
+        let ps = UnsafeSendableBox(source), pt = UnsafeSendableBox(target)
+        let blocks = (rows + 7) / 8
+        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / (8 * columns))) { r in
+            let i0 = r.lowerBound * 8, i1 = Swift.min(rows, r.upperBound * 8)
+            kiso_transpose(ps.value + i0 * columns, i1 - i0, columns, columns, pt.value + i0, rows)
+        }
+    }
+
     /// ReLU, `y[i] = max(x[i], 0)`; `x` and `y` may alias.
     public static func relu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         maximum(x, 0, y, count: count)
