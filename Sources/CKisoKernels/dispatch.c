@@ -124,6 +124,10 @@ void kiso_add_row(const float *x, const float *row, float *y, long rows, long co
     if (rows > 0 && cols > 0) impl()->add_row(x, row, y, rows, cols);
 }
 
+void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
+    if (rows > 0 && cols > 0) impl()->transpose(src, rows, cols, lds, dst, ldd);
+}
+
 // MARK: - Scratch buffers
 
 typedef struct { float *ptr[2]; size_t floats[2]; } scratch_set;

@@ -14,6 +14,7 @@ typedef struct {
     void (*max_scalar)(const float *x, float s, float *y, long count);
     void (*muladd)(const float *a, const float *b, const float *c, float *y, long count);
     void (*add_row)(const float *x, const float *row, float *y, long rows, long cols);
+    void (*transpose)(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 } kiso_impl;
 
 /// A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread

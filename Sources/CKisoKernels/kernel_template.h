@@ -383,6 +383,26 @@ static void KISO_NAME(add_row)(const float *x, const float *row, float *y, long 
     }
 }
 
+/// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols: a matrix transpose, in 8×8 blocks
+/// held in registers where the path defines KISO_TRANSPOSE_8X8, element by element in 8×8
+/// blocks otherwise (both keep the strided side within a few cache lines).
+static void KISO_NAME(transpose)(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
+    long i0 = 0;
+    for (; i0 + 8 <= rows; i0 += 8) {
+        long j0 = 0;
+#ifdef KISO_TRANSPOSE_8X8
+        for (; j0 + 8 <= cols; j0 += 8) KISO_TRANSPOSE_8X8(src + i0 * lds + j0, lds, dst + j0 * ldd + i0, ldd);
+#endif
+        for (; j0 < cols; j0 += 8) {
+            long j1 = j0 + 8 < cols ? j0 + 8 : cols;
+            for (long j = j0; j < j1; j++)
+                for (long i = i0; i < i0 + 8; i++) dst[j * ldd + i] = src[i * lds + j];
+        }
+    }
+    for (long j = 0; j < cols; j++)
+        for (long i = i0; i < rows; i++) dst[j * ldd + i] = src[i * lds + j];
+}
+
 /// The table through which the dispatcher reaches this path.
 const kiso_impl KISO_NAME(kiso_impl) = {
     .mr = KISO_MR,
@@ -393,4 +413,5 @@ const kiso_impl KISO_NAME(kiso_impl) = {
     .max_scalar = KISO_NAME(max_scalar),
     .muladd = KISO_NAME(muladd),
     .add_row = KISO_NAME(add_row),
+    .transpose = KISO_NAME(transpose),
 };

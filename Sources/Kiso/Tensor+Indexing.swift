@@ -8,12 +8,24 @@ extension Tensor {
     public subscript(_ indices: [Int]) -> Tensor {
         kisoPrecondition(ndim >= 1, "Tensor[indices]: cannot gather rows of a 0-d tensor")
         let rows = shape[0], size = rowSize
+        let resolved = indices.map { index in
+            let i = index < 0 ? index + rows : index
+            kisoPrecondition(i >= 0 && i < rows, "Tensor[indices]: index \(index) is out of range for axis 0 of shape \(shape)")
+            return i
+        }
         return Tensor(shape: [indices.count] + shape[1...], unsafeUninitialized: { out in
+            guard size > 0 else { return }
             withUnsafeBufferPointer { src in
-                for (r, index) in indices.enumerated() {
-                    let i = index < 0 ? index + rows : index
-                    kisoPrecondition(i >= 0 && i < rows, "Tensor[indices]: index \(index) is out of range for axis 0 of shape \(shape)")
-                    if size > 0 { (out.baseAddress! + r * size).update(from: src.baseAddress! + i * size, count: size) }
+                // Rows scattered over a large array are latency-bound: split them between
+                // threads from a quarter of the element-wise grain.
+                let from = UnsafeSendableBox(src.baseAddress!), to = UnsafeSendableBox(out.baseAddress!)
+                resolved.withUnsafeBufferPointer { rowsToCopy in
+                    let list = UnsafeSendableBox(rowsToCopy.baseAddress!)
+                    Kernels.parallelFor(resolved.count, grain: Swift.max(1, Kernels.elementwiseGrain / 4 / size)) { range in
+                        for r in range {
+                            (to.value + r * size).update(from: from.value + list.value[r] * size, count: size)
+                        }
+                    }
                 }
             }
         })

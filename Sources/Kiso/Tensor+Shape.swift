@@ -70,14 +70,7 @@ extension Tensor {
         let rows = shape[0], cols = shape[1]
         return Tensor(shape: [cols, rows], unsafeUninitialized: { out in
             withUnsafeBufferPointer { src in
-                let block = 32
-                for i0 in stride(from: 0, to: rows, by: block) {
-                    for j0 in stride(from: 0, to: cols, by: block) {
-                        for i in i0..<Swift.min(i0 + block, rows) {
-                            for j in j0..<Swift.min(j0 + block, cols) { out[j * rows + i] = src[i * cols + j] }
-                        }
-                    }
-                }
+                Kernels.transpose(src.baseAddress!, rows: rows, columns: cols, into: out.baseAddress!)
             }
         })
     }

@@ -139,7 +139,31 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             GemmCase(m: 5, k: 33, n: 19, transposeB: true, alpha: -2, beta: 1).check()   // dot-product tail
             checkExpAndSigmoid()
             checkElementwise()
+            checkTranspose()
         }
+    }
+
+    /// The transpose kernel against an index loop, for shapes with and without whole 8×8
+    /// blocks, from a single element up to one that splits over threads.
+    func checkTranspose(sourceLocation: SourceLocation = #_sourceLocation) {
+        for (rows, cols) in [(1, 1), (1, 9), (9, 1), (8, 8), (7, 13), (16, 24), (50, 784), (33, 65), (300, 301)] {
+            let source = matrix(rows * cols, seed: UInt64(rows * 1000 + cols))
+            var target = [Float](repeating: .nan, count: rows * cols)
+            source.withUnsafeBufferPointer { s in
+                target.withUnsafeMutableBufferPointer { t in
+                    Kernels.transpose(s.baseAddress!, rows: rows, columns: cols, into: t.baseAddress!)
+                }
+            }
+            var expected = [Float](repeating: 0, count: rows * cols)
+            for i in 0..<rows { for j in 0..<cols { expected[j * rows + i] = source[i * cols + j] } }
+            #expect(target == expected, "\(rows)×\(cols) on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func transposeMatchesAnIndexLoop() {
+        checkTranspose()
+        let x = Tensor(shape: [7, 13], scalars: matrix(91, seed: 3))
+        #expect(x.T.shape == [13, 7] && x.T.T.scalars == x.scalars)
     }
 
     @Test func expAndSigmoidMatchFoundation() {

@@ -61,6 +61,27 @@ void kiso_muladd(const float *a, const float *b, const float *c, float *y, long 
 /// y[r·cols + j] = x[r·cols + j] + row[j] for r < rows, j < cols. y may equal x.
 void kiso_add_row(const float *x, const float *row, float *y, long rows, long cols);
 
+/// dst[j·ldd + i] = src[i·lds + j] for i < rows, j < cols: writes the transpose of the
+/// rows×cols matrix src (row stride lds) into dst (row stride ldd). src and dst must not overlap.
+void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd);
+
+// MARK: Thread pool
+
+/// One chunk of a parallel job: called with the job's context and a chunk index.
+typedef void (*kiso_chunk_fn)(void *ctx, long chunk);
+
+/// Calls fn(ctx, c) once for every c in 0..<chunks, spread over the calling thread and up to
+/// threads − 1 persistent workers (started on first use); returns when every call has returned.
+/// Chunks run in no particular order and on any participating thread, with flush-to-zero on.
+/// Runs every chunk on the calling thread, in order, when threads <= 1, chunks == 1, or the pool
+/// is already running a job (a nested call, or a call from another thread).
+/// Idle workers spin for KISO_SPIN_MICROSECONDS (default 1000) before sleeping.
+void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx);
+/// How many worker threads the pool has started.
+int kiso_pool_worker_count(void);
+/// Sets how long idle workers spin before sleeping (overrides KISO_SPIN_MICROSECONDS).
+void kiso_pool_set_spin_microseconds(long microseconds);
+
 // MARK: Flush-to-zero
 
 /// Turns on flush-to-zero and denormals-are-zero for the calling thread (MXCSR on x86-64,

@@ -54,7 +54,7 @@ public enum Kernels {
 
     /// The fewest multiply-adds (`m·n·k`) for which ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` uses more than one thread;
     /// below it the cost of waking a second thread outweighs the work saved.
-    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 23
+    nonisolated(unsafe) public static var gemmParallelThreshold: Int = 1 << 17
 
     /// How many threads ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
     /// uses for an m×k·k×n product: 1 below ``gemmParallelThreshold``, else ``maxThreads``.
@@ -91,6 +91,21 @@ extension Kernels {
         let px = UnsafeSendableBox(x), py = UnsafeSendableBox(y)
         parallelFor(count, grain: elementwiseGrain) { r in
             kiso_max_scalar(px.value + r.lowerBound, s, py.value + r.lowerBound, r.count)
+        }
+    }
+
+    /// Writes the transpose of the row-major `rows`×`columns` matrix `source` into `target`
+    /// (`columns`×`rows`, row-major): `target[j·rows + i] = source[i·columns + j]`. 8×8 blocks
+    /// go through registers on AVX2/AVX-512; large matrices are split by rows over the threads.
+    /// `source` and `target` must not overlap.
+    public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int,
+                                 into target: UnsafeMutablePointer<Float>) {
+        if rows <= 0 || columns <= 0 { return }
+        let ps = UnsafeSendableBox(source), pt = UnsafeSendableBox(target)
+        let blocks = (rows + 7) / 8
+        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / (8 * columns))) { r in
+            let i0 = r.lowerBound * 8, i1 = Swift.min(rows, r.upperBound * 8)
+            kiso_transpose(ps.value + i0 * columns, i1 - i0, columns, columns, pt.value + i0, rows)
         }
     }
 

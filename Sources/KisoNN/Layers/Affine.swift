@@ -83,20 +83,12 @@ public final class Affine: Layer {
         return matmul(dout, W.value, transposeB: true).reshaped(originalShape)
     }
 
-    /// Writes the transpose of the 2-d `source` [r, c] into `target` [c, r], 16 source
-    /// columns at a time so that both the reads and the 16 live output rows stay in cache.
+    /// Writes the transpose of the 2-d `source` [r, c] into `target` [c, r].
     private static func transpose(_ source: Tensor, into target: inout Tensor) {
         let (r, c) = (source.shape[0], source.shape[1])
         source.withUnsafeBufferPointer { s in
             target.withUnsafeMutableBufferPointer { t in
-                let (s, t) = (s.baseAddress!, t.baseAddress!)
-                for j0 in stride(from: 0, to: c, by: 16) {
-                    let j1 = Swift.min(j0 + 16, c)
-                    for i in 0..<r {
-                        let row = s + i * c
-                        for j in j0..<j1 { t[j * r + i] = row[j] }
-                    }
-                }
+                Kernels.transpose(s.baseAddress!, rows: r, columns: c, into: t.baseAddress!)
             }
         }
     }
