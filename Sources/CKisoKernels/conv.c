@@ -62,26 +62,6 @@ static void tap_offsets(long c, long fh, long fw, long ow, long plane, long copy
 
 typedef float v4u __attribute__((vector_size(16), aligned(4)));
 
-/// dst[0..<n] = src[0..<n] for the short rows of the book's images (memcpy's call and size
-/// dispatch cost more than the copy itself at 8–28 floats).
-static inline void copy_row(float *dst, const float *src, long n) {
-    long i = 0;
-    for (; i + 4 <= n; i += 4) *(v4u *)(dst + i) = *(const v4u *)(src + i);
-    for (; i < n; i++) dst[i] = src[i];
-}
-
-/// Writes image (c×h×w) into the shifted copies at `dst` (already zeroed): its row y goes to
-/// row firstRow + y of every plane, copy j holding columns shifted by j − pad.
-static void place_image(const float *image, long c, long h, long w, long pad, long fw, long ow,
-                        long plane, long copy, long firstRow, float *dst) {
-    for (long j = 0; j < fw; j++) {
-        long lo = pad - j > 0 ? pad - j : 0, hi = w + pad - j < ow ? w + pad - j : ow;
-        if (hi <= lo) continue;
-        for (long ch = 0; ch < c; ch++)
-            for (long y = 0; y < h; y++)
-                copy_row(dst + j * copy + ch * plane + (firstRow + y) * ow + lo, image + (ch * h + y) * w + lo + j - pad, hi - lo);
-    }
-}
 
 long kiso_conv_packed_filters_size(long fn, long c, long fh, long fw) {
     long forward = round_up(fn, MR) * c, adjoint = round_up(c, MR) * fn;
@@ -156,7 +136,7 @@ void kiso_conv_forward(const float *x, long c, long h, long w, long pad,
     float *xp = scratch, *tiles = xp + g.xp;
     long *off = (long *)(tiles + fn * g.q), positions = g.oh * g.ow;
     memset(xp, 0, (size_t)g.xp * sizeof(float));
-    place_image(x, c, h, w, pad, fw, g.ow, g.plane, g.copy, pad, xp);
+    impl()->place_image(x, c, h, w, pad, fw, g.ow, g.plane, g.copy, pad, xp);
     tap_offsets(c, fh, fw, g.ow, g.plane, g.copy, off);
     if (positions == g.q) {   // whole tiles: straight into the NCHW output
         impl()->wide(fn, g.k, off, packed, bias, xp, g.q, out, g.q, relu);
@@ -181,7 +161,7 @@ void kiso_conv_backward(const float *x, const float *dout, long n, long c, long 
         // same positions, zero wherever the position is not an output.
         memset(xp, 0, (size_t)(s.xp + fn * s.q) * sizeof(float));
         for (long b = 0; b < images; b++) {
-            place_image(x + (i0 + b) * imageSize, c, h, w, pad, fw, g.ow, s.plane, s.copy, pad + b * (h + pad), xp);
+            impl()->place_image(x + (i0 + b) * imageSize, c, h, w, pad, fw, g.ow, s.plane, s.copy, pad + b * (h + pad), xp);
             const float *d = dout + (i0 + b) * outputSize;
             for (long f = 0; f < fn; f++) {
                 const float *src = d + f * positions;

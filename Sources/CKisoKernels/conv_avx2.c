@@ -6,5 +6,5 @@
 #include "conv_template.h"
 #pragma clang attribute pop
 #include "conv_internal.h"
-const kiso_conv_impl kiso_conv_impl_avx2 = { conv_wide_avx2, conv_filter_gradient_avx2, max_pool_2x2_avx2, max_pool_2x2_backward_avx2 };
+const kiso_conv_impl kiso_conv_impl_avx2 = { conv_wide_avx2, conv_filter_gradient_avx2, place_image_avx2, max_pool_2x2_avx2, max_pool_2x2_backward_avx2 };
 #endif

@@ -7,6 +7,8 @@ typedef struct {
                  long qCount, float *out, long ldo, int relu);
     void (*filter_gradient)(long fn, long k, const long *off, const float *g, long ldg,
                             const float *xp, long qCount, float *dw);
+    void (*place_image)(const float *image, long c, long h, long w, long pad, long fw, long ow,
+                        long plane, long copy, long firstRow, float *dst);
     void (*max_pool_2x2)(const float *in, long planes, long h, long w, float *out, int *arg);
     void (*max_pool_2x2_backward)(const float *dout, const int *arg, long planes, long h, long w, float *dx);
 } kiso_conv_impl;

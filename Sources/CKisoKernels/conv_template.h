@@ -117,6 +117,31 @@ static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, cons
     }
 }
 
+/// dst[0..<n] = src[0..<n] for the short rows of the book's images (memcpy's call and size
+/// dispatch cost more than the copy itself at 8–28 floats).
+static inline void KC_NAME(copy_row)(float *dst, const float *src, long n) {
+    long i = 0;
+    for (; i + KISO_CONV_VL <= n; i += KISO_CONV_VL) *(VFU *)(dst + i) = *(const VFU *)(src + i);
+    for (; i + 4 <= n; i += 4) {
+        typedef float f4 __attribute__((vector_size(16), aligned(4)));
+        *(f4 *)(dst + i) = *(const f4 *)(src + i);
+    }
+    for (; i < n; i++) dst[i] = src[i];
+}
+
+/// Writes image (c×h×w) into the shifted copies at `dst` (already zeroed; see conv.c): its
+/// row y goes to row firstRow + y of every plane, copy j holding columns shifted by j − pad.
+static void KC_NAME(place_image)(const float *image, long c, long h, long w, long pad, long fw, long ow,
+                                 long plane, long copy, long firstRow, float *dst) {
+    for (long j = 0; j < fw; j++) {
+        long lo = pad - j > 0 ? pad - j : 0, hi = w + pad - j < ow ? w + pad - j : ow;
+        if (hi <= lo) continue;
+        for (long ch = 0; ch < c; ch++)
+            for (long y = 0; y < h; y++)
+                KC_NAME(copy_row)(dst + j * copy + ch * plane + (firstRow + y) * ow + lo, image + (ch * h + y) * w + lo + j - pad, hi - lo);
+    }
+}
+
 typedef int KC_NAME(vi) __attribute__((vector_size(KISO_CONV_VL * 4)));
 typedef int KC_NAME(viu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
 #define VI KC_NAME(vi)
