@@ -3,7 +3,7 @@
 #define CKISO_CONV_INTERNAL_H
 
 typedef struct {
-    void (*wide)(long fn, long k, const long *off, const float *wpacked, const float *xp,
+    void (*wide)(long fn, long k, const long *off, const float *wpacked, const float *bias, const float *xp,
                  long qCount, float *out, long ldo);
     void (*filter_gradient)(long fn, long k, const long *off, const float *g, long ldg,
                             const float *xp, long qCount, float *dw);

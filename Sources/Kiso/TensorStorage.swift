@@ -5,14 +5,15 @@
 final class TensorStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
+    /// What `malloc` returned; `pointer` is this rounded up to 64 bytes (see `AlignedMemory`).
+    private let base: UnsafeMutableRawPointer
 
     /// Allocates `count` floats without initialising them.
     @usableFromInline
     init(uninitializedCount count: Int) {
         kisoPrecondition(count >= 0, "Tensor: negative element count \(count)")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
+        (base, pointer) = AlignedMemory.allocate(floats: count)
     }
 
     /// Allocates `count` floats set to `value`.
@@ -30,6 +31,6 @@ final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        AlignedMemory.deallocate(base)
     }
 }

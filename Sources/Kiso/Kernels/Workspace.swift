@@ -6,6 +6,7 @@
 /// its own ``buffer(_:)``. Not for concurrent `reserve` calls.
 public final class Workspace: @unchecked Sendable {
     private var buffers: [UnsafeMutablePointer<Float>] = []
+    private var bases: [UnsafeMutableRawPointer] = []   // what to free (see `AlignedMemory`)
     private var capacity = 0
 
     /// An empty workspace.
@@ -16,13 +17,15 @@ public final class Workspace: @unchecked Sendable {
     public func reserve(slots: Int, count: Int) {
         kisoPrecondition(slots >= 0 && count >= 0, "Workspace.reserve: slots \(slots) and count \(count) must be ≥ 0")
         if count > capacity {
-            for b in buffers { UnsafeMutableRawPointer(b).deallocate() }
+            for b in bases { AlignedMemory.deallocate(b) }
             buffers = []
+            bases = []
             capacity = count
         }
         while buffers.count < slots {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(capacity, 1) * MemoryLayout<Float>.stride, alignment: 64)
-            buffers.append(raw.bindMemory(to: Float.self, capacity: Swift.max(capacity, 1)))
+            let (base, floats) = AlignedMemory.allocate(floats: capacity)
+            bases.append(base)
+            buffers.append(floats)
         }
     }
 
@@ -34,6 +37,6 @@ public final class Workspace: @unchecked Sendable {
     }
 
     deinit {
-        for b in buffers { UnsafeMutableRawPointer(b).deallocate() }
+        for b in bases { AlignedMemory.deallocate(b) }
     }
 }

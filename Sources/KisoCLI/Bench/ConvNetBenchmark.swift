@@ -8,7 +8,8 @@ import KisoNN
 /// (batch 100 drawn with replacement like the book's Trainer, Adam lr 0.001, 600 iterations
 /// per epoch, no extra loss pass) and prints seconds per epoch, peak memory, the time to
 /// classify the 10 000 test images, and the test accuracy in float32 and float16 storage.
-/// The training images stay bytes and each mini-batch is converted to float32 when drawn.
+/// The training and test images stay bytes (`MNIST.loadBytes`) and each batch is converted
+/// to float32 when drawn, for training and for measuring the accuracy alike.
 /// `Benchmarks/convnet_vs_pytorch.py` runs it next to the same network in PyTorch.
 public struct ConvNetBenchmark: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -63,8 +64,8 @@ public struct ConvNetBenchmark: ParsableCommand {
     public func run() throws {
         guard epochs > 0, batchSize > 0 else { throw ValidationError("epochs and batch size must be positive") }
         let locator = DatasetLocator(dataDirectory: data.map { URL(fileURLWithPath: $0) })
-        let train = try TrainingImages(locator: locator)
-        let test = try MNIST.load(.fashionMNIST, split: .test, flatten: false, locator: locator)
+        let train = try MNIST.loadBytes(.fashionMNIST, split: .train, flatten: false, locator: locator)
+        let test = try MNIST.loadBytes(.fashionMNIST, split: .test, flatten: false, locator: locator)
         let network: any ReducedPrecisionInference = model == .simple ? try SimpleConvNet(seed: seed) : try DeepConvNet(seed: seed)
         let optimizer = Adam(learningRate: learningRate)
         var rng = RandomGenerator(seed: seed &+ 1000)
@@ -76,7 +77,7 @@ public struct ConvNetBenchmark: ParsableCommand {
             let start = clock.now
             for _ in 0..<iterations {
                 let batch = (0..<batchSize).map { _ in rng.nextInt(below: n) }
-                lossSum += Double(network.gradient(train.images(batch), train.labels[batch]))
+                lossSum += Double(network.gradient(train.images.batch(batch), train.labels[batch]))
                 optimizer.update(network.parameters)
             }
             epochSeconds.append(Self.seconds(clock.now - start))
@@ -109,39 +110,6 @@ public struct ConvNetBenchmark: ParsableCommand {
         print("peak RSS: \(String(format: "%.0f", report.peak_rss_mb)) MB")
         print("10k-image inference: \(String(format: "%.3f", inference)) s")
         print("test accuracy: \(String(format: "%.4f", accuracy)) (float32)" + (half.map { String(format: ", %.4f (float16 storage)", $0) } ?? ""))
-    }
-
-    /// Fashion-MNIST's 60 000 training images kept as bytes (47 MB instead of 188 MB of
-    /// float32), each mini-batch converted to float32 in 0…1 exactly as `MNIST.load` does.
-    struct TrainingImages {
-        let pixels: [UInt8]
-        let labels: Tensor
-        let count: Int
-        static let side = MNIST.side
-
-        init(locator: DatasetLocator) throws {
-            let url = try locator.locate(DatasetName.fashionMNIST.files(for: .train).images, of: .fashionMNIST)
-            let idx = try IDX.read(contentsOf: url)
-            guard idx.shape.count == 3, idx.shape[1] == Self.side, idx.shape[2] == Self.side else {
-                throw ValidationError("\(url.path): expected uint8 images [N, 28, 28], found shape \(idx.shape)")
-            }
-            pixels = try idx.uint8Elements()
-            count = idx.shape[0]
-            labels = try MNIST.loadLabels(.fashionMNIST, split: .train, locator: locator)
-            guard labels.shape == [count] else { throw ValidationError("\(count) training images but labels of shape \(labels.shape)") }
-        }
-
-        /// Images `batch` as float32 [B, 1, 28, 28] in 0…1.
-        func images(_ batch: [Int]) -> Tensor {
-            let size = Self.side * Self.side, scale: Float = 1 / 255
-            return pixels.withUnsafeBufferPointer { p in
-                Tensor(shape: [batch.count, 1, Self.side, Self.side]) { out in
-                    for (row, i) in batch.enumerated() {
-                        for j in 0..<size { out[row * size + j] = Float(p[i * size + j]) * scale }
-                    }
-                }
-            }
-        }
     }
 
     private static func seconds(_ d: Duration) -> Double {

@@ -64,7 +64,7 @@ public struct IDX: Sendable {
         } catch {
             throw error as! IDXError
         }
-        let whole: [UInt8]
+        var whole: [UInt8]
         do {
             whole = try Zlib.inflate(bytes, format: .gzip, expectedSize: header.fileLength, limit: header.fileLength + 1)
         } catch .outputTooLarge {
@@ -72,7 +72,10 @@ public struct IDX: Sendable {
         } catch {
             throw IDXError(.gzip(error))
         }
-        return try withBytes(whole) { raw throws(IDXError) in try parse(raw: raw) }
+        let checked = try withBytes(whole) { raw throws(IDXError) in try Header(raw, totalLength: raw.count) }
+        // Drop the header in place: the payload (47 MB for MNIST's training images) is not copied.
+        whole.removeFirst(checked.headerLength)
+        return IDX(elementType: checked.elementType, shape: checked.shape, payload: whole)
     }
 
     /// Reads and parses the IDX file at `url` (raw or `.gz`).

@@ -43,16 +43,7 @@ public enum MNIST {
     public static func load(_ dataset: DatasetName = .mnist, split: DatasetSplit,
                             normalize: Bool = true, flatten: Bool = true, oneHot: Bool = false,
                             locator: DatasetLocator = DatasetLocator()) throws(DatasetError) -> LabeledImages {
-        let files = dataset.files(for: split)
-        let labelsURL = try locator.locate(files.labels, of: dataset)
-        let imagesURL = try locator.locate(files.images, of: dataset)
-        let images = try readImages(imagesURL, normalize: normalize, flatten: flatten)
-        let labels = try readLabels(labelsURL, oneHot: oneHot)
-        guard images.shape[0] == labels.shape[0] else {
-            throw .countMismatch(images: images.shape[0], labels: labels.shape[0],
-                                 imagesPath: imagesURL.path, labelsPath: labelsURL.path)
-        }
-        return LabeledImages(images: images, labels: labels, classNames: dataset.classNames)
+        try loadBytes(dataset, split: split, normalize: normalize, flatten: flatten, oneHot: oneHot, locator: locator).floats()
     }
 
     /// `load` with the files searched first in `directory` (then the usual places).
@@ -79,19 +70,7 @@ public enum MNIST {
     /// Reads an IDX image file of shape `[N, 28, 28]` (uint8) into float32 images.
     /// - Throws: `DatasetError.file` for an unreadable or corrupt file, `.unexpectedShape` otherwise.
     public static func readImages(_ url: URL, normalize: Bool = true, flatten: Bool = true) throws(DatasetError) -> Tensor {
-        let idx: IDX
-        do { idx = try IDX.read(contentsOf: url) } catch { throw .file(error) }
-        guard idx.elementType == .uint8, idx.shape.count == 3, idx.shape[1] == side, idx.shape[2] == side else {
-            throw .unexpectedShape(path: url.path, shape: idx.shape, expected: "uint8 images [N, 28, 28] (IDX magic 0x00000803)")
-        }
-        let n = idx.shape[0]
-        let scale: Float = normalize ? 1 / 255 : 1
-        let shape = flatten ? [n, side * side] : [n, 1, side, side]
-        return idx.payload.withUnsafeBufferPointer { pixels in
-            Tensor(shape: shape) { out in
-                for i in 0..<pixels.count { out[i] = Float(pixels[i]) * scale }
-            }
-        }
+        try readImageBytes(url, normalize: normalize, flatten: flatten).floats()
     }
 
     /// Reads an IDX label file of shape `[N]` (uint8, values 0…9) into float32 labels.

@@ -129,17 +129,22 @@ public final class Convolution: Layer {
                 W.value.withUnsafeBufferPointer { pw in
                     dout.withUnsafeBufferPointer { pd in
                         let (px, pw, pd, pdx) = (px.baseAddress!, pw.baseAddress!, pd.baseAddress!, wantsDx ? pdx.baseAddress : nil)
-                        Self.parallelOverImages(n, threads: threads) { t, i in
-                            let (image, d) = (px + i * g.imageSize, pd + i * outputSize)
-                            let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
-                            let dxi = pdx.map { $0 + i * g.imageSize }
-                            if direct {
-                                Kernels.DirectConvolution.backward(image, dout: d, g, adjointFilters: packed, filters: fn,
-                                                                   filterGradient: dW, biasGradient: db, inputGradient: dxi,
-                                                                   scratch: scratch.buffer(t))
-                            } else {
-                                Self.im2colBackward(image, dout: d, g, filters: pw, count: fn, filterGradient: dW,
-                                                    biasGradient: db, inputGradient: dxi, columns: scratch.buffer(t))
+                        Kernels.parallelFor(threads) { slots in
+                            for t in slots {
+                                let images = (t * n / threads)..<((t + 1) * n / threads)
+                                let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
+                                if direct {   // all of the thread's images in one call (small planes are stacked)
+                                    let i = images.lowerBound
+                                    Kernels.DirectConvolution.backward(px + i * g.imageSize, dout: pd + i * outputSize, images: images.count, g,
+                                                                       adjointFilters: packed, filters: fn, filterGradient: dW, biasGradient: db,
+                                                                       inputGradient: pdx.map { $0 + i * g.imageSize }, scratch: scratch.buffer(t))
+                                    continue
+                                }
+                                for i in images {
+                                    Self.im2colBackward(px + i * g.imageSize, dout: pd + i * outputSize, g, filters: pw, count: fn,
+                                                        filterGradient: dW, biasGradient: db,
+                                                        inputGradient: pdx.map { $0 + i * g.imageSize }, columns: scratch.buffer(t))
+                                }
                             }
                         }
                     }

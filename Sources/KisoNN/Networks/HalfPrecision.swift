@@ -16,8 +16,9 @@ public protocol ReducedPrecisionInference: Network {
     /// Class scores in inference mode with weights and activations stored at `storage`.
     func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor
     /// Test accuracy (targets: labels [N] or one-hot [N, classes]) with weights and
-    /// activations stored at `storage`, `batchSize` images at a time.
-    func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float
+    /// activations stored at `storage`, `batchSize` images at a time. The images `x` [N, C, H, W]
+    /// are a float32 tensor or any other `MiniBatchSource` (a `ByteTensor` is converted batch by batch).
+    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float
 }
 
 extension SimpleConvNet: ReducedPrecisionInference {
@@ -26,8 +27,9 @@ extension SimpleConvNet: ReducedPrecisionInference {
         chain.withStorage(storage) { chain.predict(x, storage: storage) }
     }
 
-    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time.
-    public func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time
+    /// (`x`: [N, C, H, W] images as a float32 tensor or a `ByteTensor`).
+    public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
         chain.accuracy(x, t, batchSize: batchSize, storage: storage)
     }
 }
@@ -38,8 +40,9 @@ extension DeepConvNet: ReducedPrecisionInference {
         chain.withStorage(storage) { chain.predict(x, storage: storage) }
     }
 
-    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time.
-    public func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+    /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time
+    /// (`x`: [N, C, H, W] images as a float32 tensor or a `ByteTensor`).
+    public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
         chain.accuracy(x, t, batchSize: batchSize, storage: storage)
     }
 }
@@ -63,17 +66,17 @@ extension LayerChain {
     }
 
     /// The fraction of images classified as their target (labels [N] or one-hot [N, classes]).
-    func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float {
+    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float {
         kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
-        kisoPrecondition(t.shape.first == x.shape.first, "accuracy: \(x.shape[0]) images but targets of shape \(t.shape)")
-        let n = x.shape[0]
+        kisoPrecondition(t.shape.first == x.sampleCount, "accuracy: \(x.sampleCount) images but targets of shape \(t.shape)")
+        let n = x.sampleCount
         if n == 0 { return 0 }
         let labels = t.ndim == 1 ? t.scalars.map { Int($0) } : t.argmax(axis: 1)
         var correct = 0
         withStorage(storage) {
             for start in stride(from: 0, to: n, by: batchSize) {
                 let end = Swift.min(start + batchSize, n)
-                let predicted = predict(x[start..<end], storage: storage).argmax(axis: 1)
+                let predicted = predict(x.batch(start..<end), storage: storage).argmax(axis: 1)
                 correct += zip(predicted, labels[start..<end]).filter { $0 == $1 }.count
             }
         }

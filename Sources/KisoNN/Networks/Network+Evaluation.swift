@@ -16,15 +16,24 @@ extension Network {
     /// The class probabilities `softmax(predict(x))` in inference mode, [N, classes].
     public func probabilities(_ x: Tensor) -> Tensor { softmax(predict(x, training: false)) }
 
-    /// The fraction of rows of `x` whose highest score is the target class (targets one-hot
-    /// or labels), in inference mode, evaluated `batchSize` rows at a time.
-    public func accuracy(_ x: Tensor, _ t: Tensor, batchSize: Int = 1000) -> Float {
-        let n = x.shape[0]
+    /// The fraction of samples of `x` whose highest score is the target class (targets one-hot
+    /// or labels), in inference mode, evaluated `batchSize` samples at a time. `x` is a float32
+    /// tensor [N, …] or any other `MiniBatchSource` (e.g. a `ByteTensor`, converted batch by batch).
+    /// - Precondition: `t` has N rows and `batchSize` > 0.
+    public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 1000) -> Float {
+        accuracy(x, t, samples: x.sampleCount, batchSize: batchSize)
+    }
+
+    /// ``accuracy(_:_:batchSize:)`` on the first `samples` samples of `x` and `t`.
+    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, samples n: Int, batchSize: Int) -> Float {
+        kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
+        kisoPrecondition(t.ndim >= 1 && t.shape[0] >= n && x.sampleCount >= n,
+                         "accuracy: \(x.sampleCount) samples but targets of shape \(t.shape)")
         if n == 0 { return 0 }
         var correct = 0
         for start in stride(from: 0, to: n, by: batchSize) {
             let end = Swift.min(start + batchSize, n)
-            let y = predict(x[start..<end], training: false)
+            let y = predict(x.batch(start..<end), training: false)
             let labels = classLabels(t[start..<end], predictions: y, operation: "accuracy")
             correct += zip(y.argmax(axis: 1), labels).filter { $0 == $1 }.count
         }

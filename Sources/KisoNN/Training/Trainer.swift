@@ -15,8 +15,11 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// The run's settings.
     public let configuration: TrainerConfiguration
-    /// The training inputs and targets, and the test inputs and targets evaluated after each epoch.
-    public let xTrain: Tensor, tTrain: Tensor, xTest: Tensor, tTest: Tensor
+    /// The training inputs and the test inputs evaluated after each epoch: float32 tensors
+    /// [N, …], or byte-backed ones (`ByteTensor`) whose batches are converted when drawn.
+    public let xTrain: any MiniBatchSource, xTest: any MiniBatchSource
+    /// The training and test targets: labels [N] or one-hot rows [N, classes].
+    public let tTrain: Tensor, tTest: Tensor
 
     /// Iterations per epoch, `max(trainSize / miniBatchSize, 1)`.
     public let iterationsPerEpoch: Int
@@ -40,17 +43,19 @@ public final class Trainer {
     private var epochOrder: [Int] = []
 
     /// A trainer of `network` on (`xTrain`, `tTrain`), evaluating on (`xTest`, `tTest`).
+    /// Inputs are float32 tensors [N, …] or `ByteTensor`s (a quarter of the memory; each
+    /// mini-batch is converted to float32 when drawn, equal to the float32 tensor's rows).
     /// Targets are one-hot rows or label indices.
     /// - Throws: ``TrainingError/invalidSetup(_:)`` when the data sets are empty or their
     ///   sample counts disagree, or the batch size or epochs are not positive.
-    public init(network: Network, xTrain: Tensor, tTrain: Tensor, xTest: Tensor, tTest: Tensor,
+    public init(network: Network, xTrain: some MiniBatchSource, tTrain: Tensor, xTest: some MiniBatchSource, tTest: Tensor,
                 configuration: TrainerConfiguration = TrainerConfiguration()) throws {
-        let trainSize = xTrain.ndim > 0 ? xTrain.shape[0] : 0
+        let trainSize = xTrain.sampleCount
         guard trainSize > 0, tTrain.ndim > 0, tTrain.shape[0] == trainSize else {
-            throw TrainingError.invalidSetup("training inputs \(xTrain.shape) and targets \(tTrain.shape) must be non-empty with equal sample counts")
+            throw TrainingError.invalidSetup("training inputs \(Self.shape(of: xTrain)) and targets \(tTrain.shape) must be non-empty with equal sample counts")
         }
-        guard xTest.ndim > 0, tTest.ndim > 0, xTest.shape[0] == tTest.shape[0] else {
-            throw TrainingError.invalidSetup("test inputs \(xTest.shape) and targets \(tTest.shape) must have equal sample counts")
+        guard tTest.ndim > 0, xTest.sampleCount == tTest.shape[0] else {
+            throw TrainingError.invalidSetup("test inputs \(Self.shape(of: xTest)) and targets \(tTest.shape) must have equal sample counts")
         }
         guard configuration.miniBatchSize > 0, configuration.epochs > 0, (configuration.iterations ?? 1) > 0 else {
             throw TrainingError.invalidSetup("mini-batch size \(configuration.miniBatchSize), epochs \(configuration.epochs) and iterations must be positive")
@@ -70,12 +75,20 @@ public final class Trainer {
         generator = RandomGenerator(seed: configuration.seed)
     }
 
+    /// The shape of a data set, `[N] + sampleShape`, for messages.
+    private static func shape(of x: some MiniBatchSource) -> [Int] { [x.sampleCount] + x.sampleShape }
+
+    /// Images per forward pass when measuring accuracy: the mini-batch size, at least 100 —
+    /// so evaluating needs no more activation memory than a training step (and the inputs
+    /// are converted batch by batch when they are bytes).
+    public var evaluationBatchSize: Int { Swift.max(configuration.miniBatchSize, 100) }
+
     /// The epochs of the run (rounded up when `iterations` is set).
     public var totalEpochs: Int { (maxIterations + iterationsPerEpoch - 1) / iterationsPerEpoch }
 
     /// The indices of the next mini-batch.
     private func nextBatchIndices() -> [Int] {
-        let n = xTrain.shape[0], b = configuration.miniBatchSize
+        let n = xTrain.sampleCount, b = configuration.miniBatchSize
         switch configuration.sampling {
         case .withReplacement:
             return generator.choice(n, b)
@@ -93,7 +106,7 @@ public final class Trainer {
     @discardableResult
     public func step() throws -> Float {
         let indices = nextBatchIndices()
-        let xBatch = xTrain[indices], tBatch = tTrain[indices]
+        let xBatch = xTrain.batch(indices), tBatch = tTrain[indices]
         var loss = network.gradient(xBatch, tBatch)
         optimizer.update(network.parameters)
         if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }
@@ -110,12 +123,9 @@ public final class Trainer {
     private func evaluateEpoch() {
         epoch += 1
         if configuration.evaluationSampleCount == 0 { return }
-        var (x, t, xt, tt) = (xTrain, tTrain, xTest, tTest)
-        if let n = configuration.evaluationSampleCount {
-            x = xTrain[0..<Swift.min(n, xTrain.shape[0])]; t = tTrain[0..<x.shape[0]]
-            xt = xTest[0..<Swift.min(n, xTest.shape[0])]; tt = tTest[0..<xt.shape[0]]
-        }
-        let trainAcc = network.accuracy(x, t), testAcc = network.accuracy(xt, tt)
+        let limit = configuration.evaluationSampleCount ?? Int.max
+        let trainAcc = network.accuracy(xTrain, tTrain, samples: Swift.min(limit, xTrain.sampleCount), batchSize: evaluationBatchSize)
+        let testAcc = network.accuracy(xTest, tTest, samples: Swift.min(limit, xTest.sampleCount), batchSize: evaluationBatchSize)
         history.trainAccList.append(trainAcc)
         history.testAccList.append(testAcc)
         onEpoch?(EpochReport(epoch: epoch, totalEpochs: totalEpochs, trainAccuracy: trainAcc, testAccuracy: testAcc))
@@ -132,7 +142,8 @@ public final class Trainer {
             }
             try step()
         }
-        return TrainingResult(history: history, finalTestAccuracy: network.accuracy(xTest, tTest), stopped: false,
+        let finalAccuracy = network.accuracy(xTest, tTest, batchSize: evaluationBatchSize)
+        return TrainingResult(history: history, finalTestAccuracy: finalAccuracy, stopped: false,
                               iterations: iteration)
     }
 

@@ -65,8 +65,8 @@ extension Trainer {
         guard p.networkGenerators.count == network.randomGenerators.count else {
             throw TrainingError.invalidState("the state has \(p.networkGenerators.count) dropout generators, the network \(network.randomGenerators.count)")
         }
-        if !p.epochOrder.isEmpty && p.epochOrder.count != xTrain.shape[0] {
-            throw TrainingError.invalidState("the state's epoch order covers \(p.epochOrder.count) samples, the data has \(xTrain.shape[0])")
+        if !p.epochOrder.isEmpty && p.epochOrder.count != xTrain.sampleCount {
+            throw TrainingError.invalidState("the state's epoch order covers \(p.epochOrder.count) samples, the data has \(xTrain.sampleCount)")
         }
         do {
             try network.load(stateDict: state.network)
