@@ -151,7 +151,7 @@ long kiso_conv_scratch_size(long c, long h, long w, long pad, long fn, long fh, 
 
 void kiso_conv_forward(const float *x, long c, long h, long w, long pad,
                        const float *packed, const float *bias, long fn, long fh, long fw,
-                       float *out, float *scratch) {
+                       int relu, float *out, float *scratch) {
     geometry g = geometry_of(c, h, w, pad, fh, fw);
     float *xp = scratch, *tiles = xp + g.xp;
     long *off = (long *)(tiles + fn * g.q), positions = g.oh * g.ow;
@@ -159,10 +159,10 @@ void kiso_conv_forward(const float *x, long c, long h, long w, long pad,
     place_image(x, c, h, w, pad, fw, g.ow, g.plane, g.copy, pad, xp);
     tap_offsets(c, fh, fw, g.ow, g.plane, g.copy, off);
     if (positions == g.q) {   // whole tiles: straight into the NCHW output
-        impl()->wide(fn, g.k, off, packed, bias, xp, g.q, out, g.q);
+        impl()->wide(fn, g.k, off, packed, bias, xp, g.q, out, g.q, relu);
         return;
     }
-    impl()->wide(fn, g.k, off, packed, bias, xp, g.q, tiles, g.q);
+    impl()->wide(fn, g.k, off, packed, bias, xp, g.q, tiles, g.q, relu);
     for (long f = 0; f < fn; f++) memcpy(out + f * positions, tiles + f * g.q, (size_t)positions * sizeof(float));
 }
 
@@ -185,8 +185,16 @@ void kiso_conv_backward(const float *x, const float *dout, long n, long c, long 
             const float *d = dout + (i0 + b) * outputSize;
             for (long f = 0; f < fn; f++) {
                 const float *src = d + f * positions;
-                float *dst = gs + f * s.q + b * step, sum = 0;
-                for (long p = 0; p < positions; p++) { dst[p] = src[p]; sum += src[p]; }
+                float *dst = gs + f * s.q + b * step;
+                v4u partial = {0, 0, 0, 0};
+                long p = 0;
+                for (; p + 4 <= positions; p += 4) {
+                    v4u v = *(const v4u *)(src + p);
+                    *(v4u *)(dst + p) = v;
+                    partial += v;
+                }
+                float sum = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+                for (; p < positions; p++) { dst[p] = src[p]; sum += src[p]; }
                 db[f] += sum;
             }
         }
@@ -195,7 +203,7 @@ void kiso_conv_backward(const float *x, const float *dout, long n, long c, long 
         // dout padded by fh − 1 − pad with the adjoint filters, giving c×h×w again.
         if (dx)
             for (long i = i0; i < i0 + images; i++)
-                kiso_conv_forward(dout + i * outputSize, fn, g.oh, g.ow, fh - 1 - pad, adjointPacked, 0, c, fh, fw,
+                kiso_conv_forward(dout + i * outputSize, fn, g.oh, g.ow, fh - 1 - pad, adjointPacked, 0, c, fh, fw, 0,
                                   dx + i * imageSize, scratch);
     }
 }

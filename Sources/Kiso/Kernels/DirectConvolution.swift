@@ -37,12 +37,13 @@ extension Kernels {
         }
 
         /// out[f][y][x] = bias[f] + Σ_{c,i,j} W[f][c][i][j] · image[c][y + i − P][x + j − P] for one
-        /// C×H×W image; `output` is FN×OH×OW. `bias` may be nil.
+        /// C×H×W image, or max(that, 0) with `relu` (a ReLU fused into the output write);
+        /// `output` is FN×OH×OW. `bias` may be nil.
         public static func forward(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry,
                                    packedFilters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters: Int,
-                                   output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                                   relu: Bool = false, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
             kiso_conv_forward(image, g.channels, g.height, g.width, g.pad, packedFilters, bias, filters,
-                              g.filterHeight, g.filterWidth, output, scratch)
+                              g.filterHeight, g.filterWidth, relu ? 1 : 0, output, scratch)
         }
 
         /// For `images` consecutive images (starting at `image`, each C×H×W) and their upstream
