@@ -3,8 +3,8 @@
 #define CKISO_CONV_INTERNAL_H
 
 typedef struct {
-    void (*wide)(long fn, long k, const long *off, const float *wpacked, const float *xp,
-                 long qCount, float *out, long ldo);
+    void (*wide)(long fn, long k, const long *off, const float *wpacked, const float *bias, const float *xp,
+                 long qCount, float *out, long ldo, int relu);
     void (*filter_gradient)(long fn, long k, const long *off, const float *g, long ldg,
                             const float *xp, long qCount, float *dw);
     void (*max_pool_2x2)(const float *in, long planes, long h, long w, float *out, int *arg);

@@ -4,16 +4,14 @@
 //   KISO_CONV_VL      float lanes per vector (8)
 // inside `#pragma clang attribute push(target(...))`.
 //
-// The "wide" layout: an image zero-padded to Hp×Wp, channel planes back to back. Output
-// position (y, x) of a stride-1 filter reads xp[c][(y + i)·Wp + x + j], so with q = y·Wp + x
-// every filter tap (c, i, j) is one constant offset c·Hp·Wp + i·Wp + j from q: the im2col
-// matrix is never built. Positions with x ≥ OW are computed and thrown away (the "wide"
-// columns). Micro-tile: KISO_CONV_MR filters × KISO_CONV_NV vectors of positions (4 × 2
-// vectors: 8 accumulators, so nothing spills on a 16-register ISA).
+// The layout (see conv.c): for output position q, each tap (c, i, j) of a stride-1 filter
+// reads xp[q + off[t]] with one constant offset per tap, so the im2col matrix is never built.
+// Micro-tile: KISO_CONV_MR filters × KISO_CONV_NV vectors of positions (6 × 2 vectors: 12
+// accumulators, so nothing spills on a 16-register ISA).
 #include <stddef.h>
 #include <string.h>
 
-#define KISO_CONV_MR 4
+#define KISO_CONV_MR 6
 #define KISO_CONV_NV 2
 #define KISO_CONV_NR (KISO_CONV_NV * KISO_CONV_VL)
 #define KC_CAT2(a, b) a##_##b
@@ -31,32 +29,51 @@ static inline VF KC_NAME(splat)(float x) {
     return v;
 }
 
-/// out_wide[f][q] = Σ_t w[f][t] · xp[q + off[t]] for f < fn, t < k, and q < qCount rounded up
+/// One tile of conv_wide: `mr` filters (a compile-time constant after inlining) of a panel
+/// packed KISO_CONV_MR filters wide × KISO_CONV_NR positions; the first `rows` are stored.
+static inline __attribute__((always_inline))
+void KC_NAME(conv_tile)(int mr, long rows, long k, const long *off, const float *w, const float *bias,
+                        const float *x, float *out, long ldo, int relu) {
+    VF acc[KISO_CONV_MR][KISO_CONV_NV];
+    for (int r = 0; r < mr; r++)
+        for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] = KC_NAME(splat)(bias && r < rows ? bias[r] : 0);
+    for (long t = 0; t < k; t++) {
+        const float *src = x + off[t];
+        VF xv[KISO_CONV_NV];
+        for (int v = 0; v < KISO_CONV_NV; v++) xv[v] = *(const VFU *)(src + v * KISO_CONV_VL);
+        for (int r = 0; r < mr; r++) {
+            VF wv = KC_NAME(splat)(w[r]);
+            for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] += wv * xv[v];
+        }
+        w += KISO_CONV_MR;
+    }
+    if (relu)
+        for (int r = 0; r < mr; r++)
+            for (int v = 0; v < KISO_CONV_NV; v++) {   // keep the lanes > 0 (NaN → 0, like the Relu layer)
+                __typeof__(acc[r][v] > 0) positive = acc[r][v] > 0;
+                acc[r][v] = (VF)((__typeof__(positive))acc[r][v] & positive);
+            }
+    for (long r = 0; r < rows; r++)
+        for (int v = 0; v < KISO_CONV_NV; v++) *(VFU *)(out + r * ldo + v * KISO_CONV_VL) = acc[r][v];
+}
+
+/// out_wide[f][q] = bias[f] + Σ_t w[f][t] · xp[q + off[t]] (bias may be NULL: 0; max(·, 0) of it
+/// when relu ≠ 0) for f < fn, t < k, and q < qCount rounded up
 /// to whole tiles of KISO_CONV_NR (rows of out_wide have stride ldo ≥ that). wpacked: the
-/// filters packed by kiso_conv_pack_filters.
-static void KC_NAME(conv_wide)(long fn, long k, const long *off, const float *wpacked, const float *xp,
-                               long qCount, float *out, long ldo) {
+/// filters packed by kiso_conv_pack_filters in panels of KISO_CONV_MR (6: 12 accumulators);
+/// the last, partial panel runs a 2- or 4-filter tile.
+static void KC_NAME(conv_wide)(long fn, long k, const long *off, const float *wpacked, const float *bias,
+                               const float *xp, long qCount, float *out, long ldo, int relu) {
     for (long q0 = 0; q0 < qCount; q0 += KISO_CONV_NR) {
         const float *x = xp + q0;
         for (long f0 = 0; f0 < fn; f0 += KISO_CONV_MR) {
             const float *w = wpacked + f0 * k;
-            VF acc[KISO_CONV_MR][KISO_CONV_NV];
-            for (int r = 0; r < KISO_CONV_MR; r++)
-                for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] = (VF){0};
-            for (long t = 0; t < k; t++) {
-                const float *src = x + off[t];
-                VF xv[KISO_CONV_NV];
-                for (int v = 0; v < KISO_CONV_NV; v++) xv[v] = *(const VFU *)(src + v * KISO_CONV_VL);
-                for (int r = 0; r < KISO_CONV_MR; r++) {
-                    VF wv = KC_NAME(splat)(w[r]);
-                    for (int v = 0; v < KISO_CONV_NV; v++) acc[r][v] += wv * xv[v];
-                }
-                w += KISO_CONV_MR;
-            }
+            float *o = out + f0 * ldo + q0;
+            const float *b = bias ? bias + f0 : 0;
             long rows = fn - f0 < KISO_CONV_MR ? fn - f0 : KISO_CONV_MR;
-            for (long r = 0; r < rows; r++)
-                for (int v = 0; v < KISO_CONV_NV; v++)
-                    *(VFU *)(out + (f0 + r) * ldo + q0 + v * KISO_CONV_VL) = acc[r][v];
+            if (rows > 4) KC_NAME(conv_tile)(KISO_CONV_MR, rows, k, off, w, b, x, o, ldo, relu);
+            else if (rows > 2) KC_NAME(conv_tile)(4, rows, k, off, w, b, x, o, ldo, relu);
+            else KC_NAME(conv_tile)(2, rows, k, off, w, b, x, o, ldo, relu);
         }
     }
 }
@@ -87,9 +104,14 @@ static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, cons
             }
             for (long r = 0; r < rows; r++)
                 for (long t = 0; t < taps; t++) {
-                    float s = 0;
-                    for (int l = 0; l < KISO_CONV_VL; l++) s += acc[r][t][l];
-                    dw[(f0 + r) * k + t0 + t] += s;
+                    VF a = acc[r][t];
+#if KISO_CONV_VL == 8
+                    typedef float KC_NAME(v4) __attribute__((vector_size(16)));
+                    KC_NAME(v4) h = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+#else
+                    VF h = a;
+#endif
+                    dw[(f0 + r) * k + t0 + t] += (h[0] + h[2]) + (h[1] + h[3]);
                 }
         }
     }
@@ -165,7 +187,42 @@ static void KC_NAME(max_pool_2x2_backward)(const float *dout, const int *arg, lo
             const float *d = dout + (p * oh + y) * ow;
             const int *a = arg + (p * oh + y) * ow;
             float *top = plane + 2 * y * w, *bottom = top + w;
-            for (long x = 0; x < ow; x++) {
+            long x = 0;
+            VI lane;
+            for (int l = 0; l < KISO_CONV_VL; l++) lane[l] = 2 * l;
+            for (; x + KISO_CONV_VL <= ow; x += KISO_CONV_VL) {
+                VF g = *(const VFU *)(d + x), zero = (VF){0};
+                VI won = *(const VIU *)(a + x), first = lane + (int)(2 * y * w + 2 * x);
+                VF tl = KC_NAME(select)(won == first, g, zero), tr = KC_NAME(select)(won == first + 1, g, zero);
+                VF bl = KC_NAME(select)(won == first + (int)w, g, zero), br = KC_NAME(select)(won == first + (int)w + 1, g, zero);
+#if KISO_CONV_VL == 8
+#define LO 0, 8, 1, 9, 2, 10, 3, 11
+#define HI 4, 12, 5, 13, 6, 14, 7, 15
+#else
+#define LO 0, 4, 1, 5
+#define HI 2, 6, 3, 7
+#endif
+                *(VFU *)(top + 2 * x) = __builtin_shufflevector(tl, tr, LO);
+                *(VFU *)(top + 2 * x + KISO_CONV_VL) = __builtin_shufflevector(tl, tr, HI);
+                *(VFU *)(bottom + 2 * x) = __builtin_shufflevector(bl, br, LO);
+                *(VFU *)(bottom + 2 * x + KISO_CONV_VL) = __builtin_shufflevector(bl, br, HI);
+#undef LO
+#undef HI
+            }
+            for (; x + 4 <= ow; x += 4) {   // a half-width step for the rows' ends (ow = 4, 12, 14 in the book)
+                typedef float f4 __attribute__((vector_size(16), aligned(4)));
+                typedef int i4 __attribute__((vector_size(16), aligned(4)));
+                f4 g = *(const f4 *)(d + x), zero = (f4){0};
+                i4 won = *(const i4 *)(a + x), first = (i4){0, 2, 4, 6} + (int)(2 * y * w + 2 * x);
+                i4 mtl = won == first, mtr = won == first + 1, mbl = won == first + (int)w, mbr = won == first + (int)w + 1;
+                f4 tl = (f4)(((i4)g & mtl) | ((i4)zero & ~mtl)), tr = (f4)(((i4)g & mtr) | ((i4)zero & ~mtr));
+                f4 bl = (f4)(((i4)g & mbl) | ((i4)zero & ~mbl)), br = (f4)(((i4)g & mbr) | ((i4)zero & ~mbr));
+                *(f4 *)(top + 2 * x) = __builtin_shufflevector(tl, tr, 0, 4, 1, 5);
+                *(f4 *)(top + 2 * x + 4) = __builtin_shufflevector(tl, tr, 2, 6, 3, 7);
+                *(f4 *)(bottom + 2 * x) = __builtin_shufflevector(bl, br, 0, 4, 1, 5);
+                *(f4 *)(bottom + 2 * x + 4) = __builtin_shufflevector(bl, br, 2, 6, 3, 7);
+            }
+            for (; x < ow; x++) {
                 int first = (int)(2 * y * w + 2 * x), won = a[x];
                 float g = d[x];
                 top[2 * x] = won == first ? g : 0;

@@ -29,6 +29,20 @@ import KisoNN
         #expect(net.predict(Tensor.rand([2, 1, 28, 28], using: &rng), training: false).shape == [2, 10])
     }
 
+    @Test func fusedConvolutionReluGivesTheLayerByLayerResult() throws {
+        // predict runs each Convolution + Relu pair as one pass (max(·, 0) applied as the
+        // convolution writes its output); calling the layers one by one must give the very
+        // same floats (the same sums, and max(·, 0) is exact), in training mode too, and the
+        // Relu layers must still mask the backward pass (covered by the gradient checks below).
+        let net = try DeepConvNet(seed: 4)
+        var rng = RandomGenerator(seed: 2)
+        let x = Tensor.randn([3, 1, 28, 28], using: &rng)
+        let layerByLayer = net.layers.reduce(x) { $1.forward($0, training: false) }
+        #expect(net.predict(x, training: false).scalars == layerByLayer.scalars)
+        let simple = try SimpleConvNet(seed: 4)
+        #expect(simple.predict(x, training: false).scalars == simple.layers.reduce(x) { $1.forward($0, training: false) }.scalars)
+    }
+
     @Test func sizesThatDoNotFitAreClearErrors() {
         // 27 − 5 + 1 = 23: an odd convolution output cannot be pooled 2×2 with stride 2.
         #expect(throws: ConvolutionShapeError.self) { try SimpleConvNet(inputShape: [1, 27, 27]) }

@@ -71,6 +71,38 @@ import KisoNN
         #expect(ConvGradientCheck.relativeError(dx, ConvGradientCheck.numerical(input, h: 0.1, loss: loss)) < 1e-3)
     }
 
+    // (batch, channels, height, width, filters, pad): odd shapes for the direct backward, which
+    // stacks several images per kernel call (batch 19 of 5×5 planes gives each of 2 threads two
+    // stacks) — against the book's im2col algorithm: dW = doutᵀ·col, db = Σ dout,
+    // dx = col2im(dout·W). The same products summed in another order: float32 sums of at most
+    // N·OH·OW ≈ 19·49 terms (dW) or FN·F·F ≤ 117 terms (dx) agree to about √terms·2⁻²⁴ of
+    // Σ|terms| ≈ 1e-5 of the gradient scale; 1e-4 leaves a margin, and a wrong or missing term
+    // is an O(1) error.
+    @Test(arguments: [(3, 2, 7, 7, 5, 0), (3, 5, 9, 9, 13, 1), (3, 2, 9, 7, 13, 2), (3, 5, 7, 9, 5, 1),
+                      (19, 2, 5, 5, 5, 1), (19, 5, 5, 5, 13, 2), (4, 2, 28, 28, 5, 1)])
+    func directBackwardMatchesTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
+                                                   filters fn: Int, pad: Int) throws {
+        var rng = RandomGenerator(seed: UInt64(1000 * n + 100 * c + 10 * h + pad))
+        let x = Tensor.randn([n, c, h, w], using: &rng)
+        let conv = Convolution(W: Tensor.randn([fn, c, 3, 3], using: &rng), b: Tensor.randn([fn], using: &rng), pad: pad)
+        let out = conv.forward(x, training: true)
+        let dout = Tensor.randn(out.shape, using: &rng)
+        let dx = conv.backward(dout)
+        let (oh, ow) = (out.shape[2], out.shape[3])
+        let col = try im2col(x, filterHeight: 3, filterWidth: 3, pad: pad)                     // [N·OH·OW, C·9]
+        let d = dout.transposed(0, 2, 3, 1).reshaped(n * oh * ow, fn)                            // [N·OH·OW, FN]
+        let bookDW = matmul(d, col, transposeA: true).reshaped(fn, c, 3, 3)
+        let bookDB = d.sum(axis: 0)
+        let bookDX = try col2im(matmul(d, conv.W.value.reshaped(fn, c * 9)), inputShape: x.shape,
+                                filterHeight: 3, filterWidth: 3, pad: pad)
+        for (got, want) in [(conv.W.gradient, bookDW), (conv.b.gradient, bookDB), (dx, bookDX)] {
+            #expect(got.shape == want.shape)
+            let scale = want.scalars.map(abs).max()!
+            let error = zip(got.scalars, want.scalars).map { abs($0 - $1) }.max()!
+            #expect(error <= 1e-4 * scale, "shape \(want.shape): error \(error), scale \(scale)")
+        }
+    }
+
     @Test func pointwiseFiltersUseTheImageAsItsOwnColumns() {
         // 1×1 filters with stride 1 and no padding skip im2col; same linearity argument as above.
         var rng = RandomGenerator(seed: 5)

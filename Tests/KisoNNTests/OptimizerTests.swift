@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Kiso
 import KisoNN
@@ -46,6 +47,29 @@ import KisoNN
         let lr2 = 0.001 * 0.001999.squareRoot() / 0.19
         let step2 = lr2 * 0.19 / 0.001999.squareRoot()
         #expect(close(Self.run(Adam(), steps: 2), [0.999 - step2, -2.001 - step2], 1e-6))
+    }
+
+    @Test func adamOnALongParameterMatchesTheScalarRule() {
+        // 37 elements: Adam updates eight at a time and the last five one by one. Both must
+        // follow the rule above with the same float32 operations in the same order, so the
+        // result equals this scalar replay exactly (elementwise: no sums to reorder).
+        var rng = RandomGenerator(seed: 8)
+        let start = Tensor.randn([37], using: &rng), gradients = (0..<3).map { _ in Tensor.randn([37], using: &rng) }
+        let p = Parameter(start), adam = Adam()
+        var (w, m, v) = (start.scalars, [Float](repeating: 0, count: 37), [Float](repeating: 0, count: 37))
+        for (step, g) in gradients.enumerated() {
+            p.gradient = g
+            adam.update([("W1", p)])
+            let t = Double(step + 1)
+            let (lr, beta1, beta2) = (Double(Float(0.001)), Double(Float(0.9)), Double(Float(0.999)))
+            let lrT = Float(lr * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t)))
+            for i in 0..<37 {
+                m[i] += (1 - Float(0.9)) * (g.scalars[i] - m[i])
+                v[i] += (1 - Float(0.999)) * (g.scalars[i] * g.scalars[i] - v[i])
+                w[i] -= lrT * m[i] / (v[i].squareRoot() + 1e-7)
+            }
+        }
+        #expect(p.value.scalars == w)
     }
 
     @Test func makeOptimizerByNameWithTheBooksDefaults() throws {

@@ -23,16 +23,18 @@ void kiso_conv_pack_filters(const float *w, long fn, long c, long fh, long fw, i
 long kiso_conv_scratch_size(long c, long h, long w, long pad, long fn, long fh, long fw);
 
 /// out[f][y][x] = bias[f] + Σ_{c,i,j} w[f][c][i][j] · x[c][y + i − pad][x + j − pad] (0 outside),
-/// for one image; bias may be NULL (no bias). packed: from kiso_conv_pack_filters(adjoint 0).
+/// for one image; bias may be NULL (no bias); with relu ≠ 0, max(out, 0) instead (a fused
+/// ReLU). packed: from kiso_conv_pack_filters(adjoint 0).
 void kiso_conv_forward(const float *x, long c, long h, long w, long pad,
                        const float *packed, const float *bias, long fn, long fh, long fw,
-                       float *out, float *scratch);
+                       int relu, float *out, float *scratch);
 
-/// For one image with upstream gradient dout (FN×OH×OW): adds Σ_{y,x} dout[f][y][x] ·
-/// x[c][y + i − pad][x + j − pad] to dw[f][c][i][j] and Σ_{y,x} dout[f][y][x] to db[f], and,
-/// when dx is not NULL, writes the input gradient (C×H×W) into dx.
+/// For n consecutive images x (n×C×H×W) with upstream gradients dout (n×FN×OH×OW): adds
+/// Σ_{n,y,x} dout[n][f][y][x] · x[n][c][y + i − pad][x + j − pad] to dw[f][c][i][j] and
+/// Σ_{n,y,x} dout[n][f][y][x] to db[f], and, when dx is not NULL, writes the input gradients
+/// (n×C×H×W) into dx. Small planes are summed several images per register tile.
 /// adjointPacked: from kiso_conv_pack_filters(adjoint 1).
-void kiso_conv_backward(const float *x, const float *dout, long c, long h, long w, long pad,
+void kiso_conv_backward(const float *x, const float *dout, long n, long c, long h, long w, long pad,
                         const float *adjointPacked, long fn, long fh, long fw,
                         float *dw, float *db, float *dx, float *scratch);
 

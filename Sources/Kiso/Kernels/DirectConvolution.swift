@@ -2,8 +2,9 @@ import CKisoKernels
 
 extension Kernels {
     /// Direct stride-1 convolution of one image, without building an im2col matrix: the image
-    /// is zero-padded once into a "wide" layout where every filter tap is a constant offset,
-    /// and a register-tiled kernel (AVX2+FMA when the CPU has it) accumulates FN × positions
+    /// is zero-padded and stored FW times, each copy shifted by one more column, so that every
+    /// filter tap is a constant offset from an output position (and no position is spent on
+    /// padding columns); a register-tiled kernel (AVX2+FMA when the CPU has it) accumulates FN × positions
     /// tiles straight from it. Faster than im2col + sgemm for the book's 3×3 and 5×5 filters,
     /// because the (C·FH·FW)×(OH·OW) column matrix is never written, read or packed.
     ///
@@ -36,22 +37,25 @@ extension Kernels {
         }
 
         /// out[f][y][x] = bias[f] + Σ_{c,i,j} W[f][c][i][j] · image[c][y + i − P][x + j − P] for one
-        /// C×H×W image; `output` is FN×OH×OW. `bias` may be nil.
+        /// C×H×W image, or max(that, 0) with `relu` (a ReLU fused into the output write);
+        /// `output` is FN×OH×OW. `bias` may be nil.
         public static func forward(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry,
                                    packedFilters: UnsafePointer<Float>, bias: UnsafePointer<Float>?, filters: Int,
-                                   output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                                   relu: Bool = false, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
             kiso_conv_forward(image, g.channels, g.height, g.width, g.pad, packedFilters, bias, filters,
-                              g.filterHeight, g.filterWidth, output, scratch)
+                              g.filterHeight, g.filterWidth, relu ? 1 : 0, output, scratch)
         }
 
-        /// For one image and its upstream gradient `dout` (FN×OH×OW): adds ∂L/∂W to
-        /// `filterGradient` ([FN, C, FH, FW]) and ∂L/∂b to `biasGradient` ([FN]), and writes
-        /// ∂L/∂image (C×H×W) into `inputGradient` unless it is nil.
-        public static func backward(_ image: UnsafePointer<Float>, dout: UnsafePointer<Float>, _ g: ConvolutionGeometry,
+        /// For `images` consecutive images (starting at `image`, each C×H×W) and their upstream
+        /// gradients `dout` (each FN×OH×OW): adds ∂L/∂W to `filterGradient` ([FN, C, FH, FW])
+        /// and ∂L/∂b to `biasGradient` ([FN]), and writes ∂L/∂image (each C×H×W) into
+        /// `inputGradient` unless it is nil. Small planes are stacked several images per
+        /// kernel call, so pass all of a thread's images at once.
+        public static func backward(_ image: UnsafePointer<Float>, dout: UnsafePointer<Float>, images: Int, _ g: ConvolutionGeometry,
                                     adjointFilters: UnsafePointer<Float>, filters: Int,
                                     filterGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
                                     inputGradient: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
-            kiso_conv_backward(image, dout, g.channels, g.height, g.width, g.pad, adjointFilters, filters,
+            kiso_conv_backward(image, dout, images, g.channels, g.height, g.width, g.pad, adjointFilters, filters,
                                g.filterHeight, g.filterWidth, filterGradient, biasGradient, inputGradient, scratch)
         }
     }

@@ -14,6 +14,13 @@ public final class Relu: Layer {
         return y
     }
 
+    /// Takes `y`, already max(x, 0) (a ReLU fused into the layer before it), as this layer's
+    /// forward output, so that ``backward(_:)`` masks with it.
+    func adoptForwardOutput(_ y: Tensor) -> Tensor {
+        out = y
+        return y
+    }
+
     /// `dout · [x > 0]` (the mask is read from the cached output, which is > 0 exactly where x is).
     public func backward(_ dout: Tensor) -> Tensor {
         guard let out else { fatalError("Relu.backward: called before forward") }

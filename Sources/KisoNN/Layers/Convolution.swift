@@ -63,6 +63,14 @@ public final class Convolution: Layer {
 
     /// out = W ⊛ x + b, shape [N, FN, OH, OW] for x of shape [N, C, H, W].
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        forward(x, training: training, fusingRelu: false)
+    }
+
+    /// ``forward(_:training:)``, or with `fusingRelu` max(W ⊛ x + b, 0): the ReLU that follows
+    /// in a network applied while the output is written (`LayerChain` then hands the result to
+    /// the `Relu` layer, whose backward pass is unchanged). The backward pass of this layer is
+    /// the same either way: it receives the gradient after the ReLU's mask.
+    func forward(_ x: Tensor, training: Bool, fusingRelu: Bool) -> Tensor {
         let g: ConvolutionGeometry
         do { g = try geometry(forInputShape: x.shape) } catch { fatalError("Convolution.forward: input \(x.shape), filters \(W.value.shape): \(error)") }
         let (n, fn) = (x.shape[0], W.value.shape[0])
@@ -87,9 +95,12 @@ public final class Convolution: Layer {
                             let (image, o) = (px + i * g.imageSize, po + i * outputSize)
                             if direct {
                                 Kernels.DirectConvolution.forward(image, g, packedFilters: packed, bias: pb, filters: fn,
-                                                                  output: o, scratch: scratch.buffer(t))
+                                                                  relu: fusingRelu, output: o, scratch: scratch.buffer(t))
                             } else {
                                 Self.im2colForward(image, g, filters: pw, bias: pb, count: fn, output: o, columns: scratch.buffer(t))
+                                if fusingRelu {
+                                    for j in 0..<outputSize where !(o[j] > 0) { o[j] = 0 }
+                                }
                             }
                         }
                     }
@@ -129,17 +140,22 @@ public final class Convolution: Layer {
                 W.value.withUnsafeBufferPointer { pw in
                     dout.withUnsafeBufferPointer { pd in
                         let (px, pw, pd, pdx) = (px.baseAddress!, pw.baseAddress!, pd.baseAddress!, wantsDx ? pdx.baseAddress : nil)
-                        Self.parallelOverImages(n, threads: threads) { t, i in
-                            let (image, d) = (px + i * g.imageSize, pd + i * outputSize)
-                            let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
-                            let dxi = pdx.map { $0 + i * g.imageSize }
-                            if direct {
-                                Kernels.DirectConvolution.backward(image, dout: d, g, adjointFilters: packed, filters: fn,
-                                                                   filterGradient: dW, biasGradient: db, inputGradient: dxi,
-                                                                   scratch: scratch.buffer(t))
-                            } else {
-                                Self.im2colBackward(image, dout: d, g, filters: pw, count: fn, filterGradient: dW,
-                                                    biasGradient: db, inputGradient: dxi, columns: scratch.buffer(t))
+                        Kernels.parallelFor(threads) { slots in
+                            for t in slots {
+                                let images = (t * n / threads)..<((t + 1) * n / threads)
+                                let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
+                                if direct {   // all of the thread's images in one call (small planes are stacked)
+                                    let i = images.lowerBound
+                                    Kernels.DirectConvolution.backward(px + i * g.imageSize, dout: pd + i * outputSize, images: images.count, g,
+                                                                       adjointFilters: packed, filters: fn, filterGradient: dW, biasGradient: db,
+                                                                       inputGradient: pdx.map { $0 + i * g.imageSize }, scratch: scratch.buffer(t))
+                                    continue
+                                }
+                                for i in images {
+                                    Self.im2colBackward(px + i * g.imageSize, dout: pd + i * outputSize, g, filters: pw, count: fn,
+                                                        filterGradient: dW, biasGradient: db,
+                                                        inputGradient: pdx.map { $0 + i * g.imageSize }, columns: scratch.buffer(t))
+                                }
                             }
                         }
                     }

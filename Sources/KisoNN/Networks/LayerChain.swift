@@ -18,8 +18,20 @@ final class LayerChain {
         buffers += layer.buffers.map { ("\($0.name)\(index)", $0.parameter) }
     }
 
+    /// The layers' outputs in turn; a Convolution followed by a Relu runs as one fused pass
+    /// (the same values: max(·, 0) applied as the convolution writes its output).
     func predict(_ x: Tensor, training: Bool) -> Tensor {
-        layers.reduce(x) { $1.layer.forward($0, training: training) }
+        var y = x, i = 0
+        while i < layers.count {
+            if let conv = layers[i].layer as? Convolution, i + 1 < layers.count, let relu = layers[i + 1].layer as? Relu {
+                y = relu.adoptForwardOutput(conv.forward(y, training: training, fusingRelu: true))
+                i += 2
+            } else {
+                y = layers[i].layer.forward(y, training: training)
+                i += 1
+            }
+        }
+        return y
     }
 
     /// ½·λ·Σ‖W‖² over the weight matrices (parameters whose name starts with "W").
