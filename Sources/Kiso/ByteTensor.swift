@@ -1,3 +1,5 @@
+import CKisoKernels
+
 /// An array of bytes that reads as float32: element i is `Float(bytes[i]) * scale`.
 ///
 /// Holds an 8-bit data set in a quarter of the memory of its float32 ``Tensor`` — the
@@ -78,12 +80,24 @@ extension ByteTensor: MiniBatchSource {
     /// - Precondition: every index is in range.
     public func batch(_ indices: [Int]) -> Tensor {
         let (rows, size) = (shape[0], sampleSize)
+        let resolved = indices.map { index in
+            let i = index < 0 ? index + rows : index
+            kisoPrecondition(i >= 0 && i < rows, "ByteTensor.batch: index \(index) is out of range for axis 0 of shape \(shape)")
+            return i
+        }
         return bytes.withUnsafeBufferPointer { src in
             Tensor(shape: [indices.count] + shape.dropFirst(), unsafeUninitialized: { out in
-                for (r, index) in indices.enumerated() {
-                    let i = index < 0 ? index + rows : index
-                    kisoPrecondition(i >= 0 && i < rows, "ByteTensor.batch: index \(index) is out of range for axis 0 of shape \(shape)")
-                    if size > 0 { convert(src.baseAddress! + i * size, into: out.baseAddress! + r * size, count: size) }
+                guard size > 0 else { return }
+                // Scattered rows are latency-bound: split them over the threads from a
+                // quarter of the element-wise grain.
+                let from = UnsafeSendableBox(src.baseAddress!), to = UnsafeSendableBox(out.baseAddress!)
+                resolved.withUnsafeBufferPointer { list in
+                    let rowsToCopy = UnsafeSendableBox(list.baseAddress!)
+                    let scale = self.scale
+                    Kernels.parallelFor(resolved.count, grain: Swift.max(1, Kernels.elementwiseGrain / 4 / size)) { range in
+                        kiso_gather_rows_u8(from.value, size, rowsToCopy.value + range.lowerBound, range.count, scale,
+                                            to.value + range.lowerBound * size)
+                    }
                 }
             })
         }

@@ -1,3 +1,5 @@
+import CKisoKernels
+
 extension Tensor {
     /// The number of elements in one entry along the first axis (a row, an image, …).
     var rowSize: Int { ndim == 0 ? 1 : (shape[0] == 0 ? shape[1...].reduce(1, *) : count / shape[0]) }
@@ -22,9 +24,8 @@ extension Tensor {
                 resolved.withUnsafeBufferPointer { rowsToCopy in
                     let list = UnsafeSendableBox(rowsToCopy.baseAddress!)
                     Kernels.parallelFor(resolved.count, grain: Swift.max(1, Kernels.elementwiseGrain / 4 / size)) { range in
-                        for r in range {
-                            (to.value + r * size).update(from: from.value + list.value[r] * size, count: size)
-                        }
+                        kiso_gather_rows_f32(from.value, size, list.value + range.lowerBound, range.count,
+                                             to.value + range.lowerBound * size)
                     }
                 }
             }

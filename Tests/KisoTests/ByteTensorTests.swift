@@ -29,6 +29,22 @@ import Kiso
         #expect(Self.images.batch([]).shape == [0, 2, 3])
     }
 
+    /// A book-sized batch (300 random rows of 784 bytes) is split over the threads and
+    /// prefetched; it must still equal the float rows, and the float gather must equal an index loop.
+    @Test func largeGatheredBatchesEqualTheFloatRows() {
+        var generator = RandomGenerator(seed: 11)
+        let bytes = (0..<(1000 * 784)).map { _ in UInt8(generator.nextInt(below: 256)) }
+        let images = ByteTensor(shape: [1000, 784], bytes: bytes, scale: 1 / 255)
+        let floats = images.floats()
+        let indices = generator.choice(1000, 300)
+        let batch = images.batch(indices), gathered = floats[indices]
+        var expected = [Float](); expected.reserveCapacity(300 * 784)
+        for i in indices { expected += bytes[(i * 784)..<((i + 1) * 784)].map { Float($0) * (1 / 255 as Float) } }
+        #expect(batch.shape == [300, 784] && gathered.shape == [300, 784])
+        #expect(batch.scalars == expected)
+        #expect(gathered.scalars == expected)
+    }
+
     @Test func rangeBatchEqualsTheFloatRows() {
         let floats = Self.images.floats()
         #expect(Self.images.batch(1..<4).shape == [3, 2, 3])

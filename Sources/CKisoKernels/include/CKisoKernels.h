@@ -65,6 +65,16 @@ void kiso_add_row(const float *x, const float *row, float *y, long rows, long co
 /// rows×cols matrix src (row stride lds) into dst (row stride ldd). src and dst must not overlap.
 void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 
+// MARK: Mini-batch gathers
+
+/// dst[r·row_size + j] = (float)src[rows[r]·row_size + j] · scale for r < count, j < row_size:
+/// the rows `rows` of a byte matrix, converted to float32, prefetching a few rows ahead.
+void kiso_gather_rows_u8(const unsigned char *src, long row_size, const long *rows, long count,
+                         float scale, float *dst);
+/// dst[r·row_size + j] = src[rows[r]·row_size + j]: the rows `rows` of a float32 matrix, copied,
+/// prefetching a few rows ahead.
+void kiso_gather_rows_f32(const float *src, long row_size, const long *rows, long count, float *dst);
+
 // MARK: Thread pool
 
 /// One chunk of a parallel job: called with the job's context and a chunk index.
