@@ -11,7 +11,9 @@ import Kiso
 /// thread with buffers reused across calls, and outputs written directly in NCHW order (none
 /// of the book's full-size transposes):
 /// - stride 1 with pad ≤ FH − 1 (all of the book's networks): `Kernels.DirectConvolution`,
-///   register-tiled kernels that read the padded image directly, never building im2col columns;
+///   register-tiled kernels that read shifted copies of the padded image, never building
+///   im2col columns (the backward pass gets all of a thread's images in one call, so small
+///   planes are stacked);
 /// - otherwise: `Kernels.im2col(_:_:into:)` into a (C·FH·FW)×(OH·OW) buffer, then one sgemm
 ///   `W · col`.
 ///
