@@ -71,16 +71,17 @@ import KisoNN
         #expect(ConvGradientCheck.relativeError(dx, ConvGradientCheck.numerical(input, h: 0.1, loss: loss)) < 1e-3)
     }
 
-    // (batch, channels, height, width, filters, pad): odd shapes for the direct backward, which
-    // stacks several images per kernel call (batch 19 of 5×5 planes gives each of 2 threads two
-    // stacks) — against the book's im2col algorithm: dW = doutᵀ·col, db = Σ dout,
-    // dx = col2im(dout·W). The same products summed in another order: float32 sums of at most
-    // N·OH·OW ≈ 19·49 terms (dW) or FN·F·F ≤ 117 terms (dx) agree to about √terms·2⁻²⁴ of
-    // Σ|terms| ≈ 1e-5 of the gradient scale; 1e-4 leaves a margin, and a wrong or missing term
-    // is an O(1) error.
+    // (batch, channels, height, width, filters, pad): odd shapes for the direct kernels — 5 and 13
+    // filters leave partial 6-filter panels, most planes are not whole 16-position tiles, and
+    // the backward pass stacks several images per kernel call (batch 19 of 5×5 planes gives
+    // each of 2 threads two stacks) — against the book's im2col algorithm: out = col·Wᵀ + b,
+    // dW = doutᵀ·col, db = Σ dout, dx = col2im(dout·W). The same products summed in another
+    // order: float32 sums of at most N·OH·OW ≈ 19·49 terms (dW), FN·F·F ≤ 117 terms (dx) or
+    // C·F·F ≤ 45 terms (out) agree to about √terms·2⁻²⁴ of Σ|terms| ≈ 1e-5 of the result's
+    // scale; 1e-4 leaves a margin, and a wrong or missing term is an O(1) error.
     @Test(arguments: [(3, 2, 7, 7, 5, 0), (3, 5, 9, 9, 13, 1), (3, 2, 9, 7, 13, 2), (3, 5, 7, 9, 5, 1),
                       (19, 2, 5, 5, 5, 1), (19, 5, 5, 5, 13, 2), (4, 2, 28, 28, 5, 1)])
-    func directBackwardMatchesTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
+    func directKernelsMatchTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
                                                    filters fn: Int, pad: Int) throws {
         var rng = RandomGenerator(seed: UInt64(1000 * n + 100 * c + 10 * h + pad))
         let x = Tensor.randn([n, c, h, w], using: &rng)
@@ -95,7 +96,9 @@ import KisoNN
         let bookDB = d.sum(axis: 0)
         let bookDX = try col2im(matmul(d, conv.W.value.reshaped(fn, c * 9)), inputShape: x.shape,
                                 filterHeight: 3, filterWidth: 3, pad: pad)
-        for (got, want) in [(conv.W.gradient, bookDW), (conv.b.gradient, bookDB), (dx, bookDX)] {
+        let bookOut = (matmul(col, conv.W.value.reshaped(fn, c * 9), transposeB: true) + conv.b.value)
+            .reshaped(n, oh, ow, fn).transposed(0, 3, 1, 2)
+        for (got, want) in [(out, bookOut), (conv.W.gradient, bookDW), (conv.b.gradient, bookDB), (dx, bookDX)] {
             #expect(got.shape == want.shape)
             let scale = want.scalars.map(abs).max()!
             let error = zip(got.scalars, want.scalars).map { abs($0 - $1) }.max()!
