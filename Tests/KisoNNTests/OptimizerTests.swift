@@ -98,4 +98,25 @@ import KisoNN
             try Adam().load(state: OptimizerState(tensors: ["h.W1": Tensor([1])], step: 1))
         }
     }
+
+    /// A parameter large enough to be split over threads (40 000 elements) gets, element for
+    /// element, exactly the update of each of its elements alone as a one-element parameter.
+    @Test func largeParametersUpdateElementwiseWhateverTheSplit() {
+        let n = 40_000
+        var generator = RandomGenerator(seed: 5)
+        let values = (0..<n).map { _ in Float(generator.nextNormal()) }
+        let gradients = (0..<n).map { _ in Float(generator.nextNormal()) }
+        let probes = [0, 1, 8191, 8192, 19_999, 20_000, 39_999]
+        for kind in OptimizerKind.allCases {
+            let big = Parameter(Tensor(values)); big.gradient = Tensor(gradients)
+            let optimizer = OptimizerSettings(kind: kind).makeOptimizer()
+            for _ in 0..<3 { optimizer.update([("W1", big)]) }
+            for i in probes {
+                let one = Parameter(Tensor([values[i]])); one.gradient = Tensor([gradients[i]])
+                let reference = OptimizerSettings(kind: kind).makeOptimizer()
+                for _ in 0..<3 { reference.update([("W1", one)]) }
+                #expect(big.value.scalars[i] == one.value.scalars[0], "\(kind) element \(i)")
+            }
+        }
+    }
 }

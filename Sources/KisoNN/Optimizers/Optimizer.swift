@@ -126,8 +126,16 @@ final class OptimizerSlots {
 
     init(kind: OptimizerKind) { self.kind = kind }
 
+    /// Elements per thread below which an update stays on one thread: under it, splitting costs
+    /// more than the memory traffic it shares out.
+    static let parallelGrain = 8192
+
     /// Calls `body(value, gradient, slots…)` with mutable buffers for one parameter; the
     /// slots are `kind.slots` in order, zero-initialised the first time `name` is seen.
+    ///
+    /// A large parameter is split into contiguous ranges updated in parallel: `body` may run
+    /// several times at once, each call seeing the same range of every buffer, indexed from 0.
+    /// The update rules are element-wise, so the result does not depend on the split.
     func withBuffers(_ name: String, _ parameter: Parameter,
                      _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, [UnsafeMutablePointer<Float>]) -> Void) {
         kisoPrecondition(parameter.gradient.shape == parameter.value.shape,
@@ -141,7 +149,16 @@ final class OptimizerSlots {
         }
         let gradient = parameter.gradient
         gradient.withUnsafeBufferPointer { g in
-            parameter.value.withUnsafeMutableBufferPointer { v in body(v, g, pointers) }
+            parameter.value.withUnsafeMutableBufferPointer { v in
+                guard v.count > 0 else { return }
+                let (pv, pg) = (SendablePointer(v.baseAddress!), SendablePointer(UnsafeMutablePointer(mutating: g.baseAddress!)))
+                let slots = pointers.map(SendablePointer.init)
+                Kernels.parallelFor(v.count, grain: Self.parallelGrain) { r in
+                    body(UnsafeMutableBufferPointer(start: pv.pointer + r.lowerBound, count: r.count),
+                         UnsafeBufferPointer(start: pg.pointer + r.lowerBound, count: r.count),
+                         slots.map { $0.pointer + r.lowerBound })
+                }
+            }
         }
     }
 
@@ -157,4 +174,10 @@ final class OptimizerSlots {
         tensors = state.tensors
         step = state.step
     }
+}
+
+/// A buffer pointer handed to the parallel ranges of an update, which never overlap.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
