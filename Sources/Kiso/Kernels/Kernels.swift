@@ -103,7 +103,7 @@ extension Kernels {
         if rows <= 0 || columns <= 0 { return }
         let ps = UnsafeSendableBox(source), pt = UnsafeSendableBox(target)
         let blocks = (rows + 7) / 8
-        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / (8 * columns))) { r in
+        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / 4 / (8 * columns))) { r in
             let i0 = r.lowerBound * 8, i1 = Swift.min(rows, r.upperBound * 8)
             kiso_transpose(ps.value + i0 * columns, i1 - i0, columns, columns, pt.value + i0, rows)
         }
