@@ -96,16 +96,18 @@ extension Kernels {
 
     /// Writes the transpose of the row-major `rows`×`columns` matrix `source` into `target`
     /// (`columns`×`rows`, row-major): `target[j·rows + i] = source[i·columns + j]`. 8×8 blocks
-    /// go through registers on AVX2/AVX-512; large matrices are split by rows over the threads.
+    /// go through registers on AVX2/AVX-512; large matrices are split by columns over the threads.
     /// `source` and `target` must not overlap.
     public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int,
                                  into target: UnsafeMutablePointer<Float>) {
         if rows <= 0 || columns <= 0 { return }
+        // Split by source columns, so each thread writes one contiguous run of target rows (the
+        // run an element-wise update of the target then touches on the same thread).
         let ps = UnsafeSendableBox(source), pt = UnsafeSendableBox(target)
-        let blocks = (rows + 7) / 8
-        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / 4 / (8 * columns))) { r in
-            let i0 = r.lowerBound * 8, i1 = Swift.min(rows, r.upperBound * 8)
-            kiso_transpose(ps.value + i0 * columns, i1 - i0, columns, columns, pt.value + i0, rows)
+        let blocks = (columns + 7) / 8
+        parallelFor(blocks, grain: Swift.max(1, elementwiseGrain / 4 / (8 * rows))) { r in
+            let j0 = r.lowerBound * 8, j1 = Swift.min(columns, r.upperBound * 8)
+            kiso_transpose(ps.value + j0, rows, j1 - j0, columns, pt.value + j0 * rows, rows)
         }
     }
 
