@@ -109,6 +109,11 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         #expect(Kernels.sgemmThreadCount(m: 100, n: 10, k: 50) == 1)
         GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows
         GemmCase(m: 40, k: 700, n: 300, transposeB: true, beta: 1).check() // split by columns
+        // Small C, deep k: split by depth (partial products added at the end), every transposition.
+        for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
+            GemmCase(m: 30, k: 900, n: 40, transposeA: tA, transposeB: tB).check()
+            GemmCase(m: 100, k: 784, n: 50, transposeA: tA, transposeB: tB, alpha: -0.5, beta: 1, pad: 3).check()
+        }
     }
 
     @Test func everyAvailableGemmBackendIsCorrect() {
