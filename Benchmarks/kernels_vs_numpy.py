@@ -99,6 +99,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kiso", help="path of a built kiso binary (default: build and use .build/release/kiso)")
     parser.add_argument("--repeats", type=int, default=7, help="timed samples per measurement (best is kept)")
+    parser.add_argument("--shapes", help="only these sgemm shapes, e.g. '57600x25x30,100x784x50' (passed to kiso)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure each shape this many times, alternating Kiso and NumPy, and keep each side's best")
     parser.add_argument("--cpu-clock", action="store_true",
@@ -116,7 +117,7 @@ def main():
     if not args.kiso:
         subprocess.run(["swift", "build", "-c", "release", "--product", "kiso"], cwd=ROOT, check=True)
         args.kiso = str(ROOT / ".build/release/kiso")
-    kiso = run_kiso(args.kiso, args.repeats, args.cpu_clock)
+    kiso = run_kiso(args.kiso, args.repeats, args.cpu_clock, args.shapes)
     print(f"Kiso dispatch path: {kiso['path']} (supported: {', '.join(kiso['supportedPaths'])})")
     print()
     clock = "1-thread rows by thread CPU time, 2-thread rows by wall clock" if args.cpu_clock else "wall clock"
