@@ -3,5 +3,8 @@
 #define KISO_CONV_SUFFIX portable
 #define KISO_CONV_VL 4
 #include "conv_template.h"
+#include "winograd_template.h"
 #include "conv_internal.h"
-const kiso_conv_impl kiso_conv_impl_portable = { conv_wide_portable, conv_filter_gradient_portable, place_image_portable, max_pool_2x2_portable, max_pool_2x2_backward_portable };
+const kiso_conv_impl kiso_conv_impl_portable = { conv_wide_portable, conv_filter_gradient_portable, place_image_portable, max_pool_2x2_portable, max_pool_2x2_backward_portable,
+    winograd_input_transform_portable, winograd_output_transform_portable, winograd_gradient_transform_portable,
+    winograd_multiply_portable };

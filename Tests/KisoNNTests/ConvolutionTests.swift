@@ -83,6 +83,26 @@ import KisoNN
                       (19, 2, 5, 5, 5, 1), (19, 5, 5, 5, 13, 2), (4, 2, 28, 28, 5, 1)])
     func directKernelsMatchTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
                                                    filters fn: Int, pad: Int) throws {
+        try checkAgainstTheBookIm2colAlgorithm(batch: n, channels: c, height: h, width: w, filters: fn, pad: pad)
+    }
+
+    // (batch, channels, height, width, filters, pad): layers of ≥ 8 channels and filters, which
+    // run on the Winograd F(2×2, 3×3) kernels — odd sizes (a ragged last row or column of 2×2
+    // tiles), channel and filter counts that are not whole runs of 16, pads 0–2, and batches
+    // that each thread processes in several blocks of images (25 of 14×14 with 20 channels and
+    // 17 filters: 2 images per block). Same check and tolerance as above: the transforms add
+    // and subtract with coefficients ±1 and ½ only, so the float32 results stay within a few
+    // ulps of Σ|terms| per term, as for the direct kernels.
+    @Test(arguments: [(3, 8, 7, 7, 8, 0), (3, 9, 9, 7, 13, 1), (2, 16, 8, 8, 32, 2), (25, 20, 14, 14, 17, 1),
+                      (4, 32, 5, 6, 19, 2), (5, 64, 8, 8, 64, 1)])
+    func winogradKernelsMatchTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
+                                                     filters fn: Int, pad: Int) throws {
+        try checkAgainstTheBookIm2colAlgorithm(batch: n, channels: c, height: h, width: w, filters: fn, pad: pad)
+    }
+
+    /// A 3×3 Convolution's forward and backward against im2col, see the two tests above.
+    private func checkAgainstTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
+                                                    filters fn: Int, pad: Int) throws {
         var rng = RandomGenerator(seed: UInt64(1000 * n + 100 * c + 10 * h + pad))
         let x = Tensor.randn([n, c, h, w], using: &rng)
         let conv = Convolution(W: Tensor.randn([fn, c, 3, 3], using: &rng), b: Tensor.randn([fn], using: &rng), pad: pad)

@@ -145,7 +145,8 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             checkExpAndSigmoid()
             checkElementwise()
             checkTranspose()
-            #expect(throws: Never.self) { try checkDirectConvolution() }
+            #expect(throws: Never.self) { try checkConvolutionKernels() }
+            #expect(throws: Never.self) { try checkConvolutionKernels(winograd: true) }
         }
     }
 

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include "kiso_conv.h"
+#include "kiso_winograd.h"
 
 #ifdef __cplusplus
 extern "C" {

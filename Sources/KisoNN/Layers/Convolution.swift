@@ -10,7 +10,10 @@ import Kiso
 /// Implemented for speed, image by image with the images split between the threads, each
 /// thread with buffers reused across calls, and outputs written directly in NCHW order (none
 /// of the book's full-size transposes):
-/// - stride 1 with pad ≤ FH − 1 (all of the book's networks): `Kernels.DirectConvolution`,
+/// - 3×3 filters, stride 1, pad ≤ 2, at least 8 channels and filters (DeepConvNet after its
+///   first layer): `Kernels.WinogradConvolution`, 16 multiplies per 2×2 block of outputs
+///   instead of 36 (each thread passes all of its images at once);
+/// - other stride-1 layers with pad ≤ FH − 1 (SimpleConvNet, DeepConvNet's first layer): `Kernels.DirectConvolution`,
 ///   register-tiled kernels that read shifted copies of the padded image, never building
 ///   im2col columns (the backward pass gets all of a thread's images in one call, so small
 ///   planes are stacked);
@@ -36,8 +39,8 @@ public final class Convolution: Layer {
 
     private var input: Tensor?
     private var geometry: ConvolutionGeometry?
-    private let scratch = Workspace()          // per thread: im2col columns or the direct kernels' buffers
-    private let packedFilters = Workspace()    // W in the direct kernels' tile order
+    private let scratch = Workspace()          // per thread: im2col columns or the fast kernels' buffers
+    private let packedFilters = Workspace()    // W in the fast kernels' order (Winograd: transformed)
     private let partialGradients = Workspace() // per thread: ∂W and ∂b of its images
 
     /// A layer with filters `W` [FN, C, FH, FW] and biases `b` [FN].
@@ -77,31 +80,35 @@ public final class Convolution: Layer {
         do { g = try geometry(forInputShape: x.shape) } catch { fatalError("Convolution.forward: input \(x.shape), filters \(W.value.shape): \(error)") }
         let (n, fn) = (x.shape[0], W.value.shape[0])
         let threads = Self.threads(for: n)
-        let direct = Kernels.DirectConvolution.supports(g)
-        packedFilters.reserve(slots: 1, count: direct ? Kernels.DirectConvolution.packedFiltersSize(filters: fn, g) : 0)
-        if direct {
-            W.value.withUnsafeBufferPointer {
-                Kernels.DirectConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: false, into: packedFilters.buffer(0))
-            }
-            scratch.reserve(slots: threads, count: Kernels.DirectConvolution.scratchSize(filters: fn, g))
-        } else if !g.isPointwise {
-            scratch.reserve(slots: threads, count: g.patchSize * g.outputPositions)
-        }
+        let method = Method(g, filters: fn)
+        prepare(method, g, filters: fn, threads: threads, adjoint: false)
         let (scratch, packed, outputSize) = (scratch, packedFilters.buffer(0), fn * g.outputPositions)
         let out = Tensor(shape: [n, fn, g.outputHeight, g.outputWidth], unsafeUninitialized: { out in
             x.withUnsafeBufferPointer { px in
                 W.value.withUnsafeBufferPointer { pw in
                     b.value.withUnsafeBufferPointer { pb in
                         let (px, pw, pb, po) = (px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out.baseAddress!)
-                        Self.parallelOverImages(n, threads: threads) { t, i in
-                            let (image, o) = (px + i * g.imageSize, po + i * outputSize)
-                            if direct {
-                                Kernels.DirectConvolution.forward(image, g, packedFilters: packed, bias: pb, filters: fn,
-                                                                  relu: fusingRelu, output: o, scratch: scratch.buffer(t))
-                            } else {
-                                Self.im2colForward(image, g, filters: pw, bias: pb, count: fn, output: o, columns: scratch.buffer(t))
-                                if fusingRelu {
-                                    for j in 0..<outputSize where !(o[j] > 0) { o[j] = 0 }
+                        Kernels.parallelFor(threads) { slots in
+                            for t in slots {
+                                let images = (t * n / threads)..<((t + 1) * n / threads)
+                                if method == .winograd {   // all of the thread's images in one call
+                                    let i = images.lowerBound
+                                    Kernels.WinogradConvolution.forward(px + i * g.imageSize, images: images.count, g, packedFilters: packed,
+                                                                        bias: pb, filters: fn, relu: fusingRelu,
+                                                                        output: po + i * outputSize, scratch: scratch.buffer(t))
+                                    continue
+                                }
+                                for i in images {
+                                    let (image, o) = (px + i * g.imageSize, po + i * outputSize)
+                                    if method == .direct {
+                                        Kernels.DirectConvolution.forward(image, g, packedFilters: packed, bias: pb, filters: fn,
+                                                                          relu: fusingRelu, output: o, scratch: scratch.buffer(t))
+                                        continue
+                                    }
+                                    Self.im2colForward(image, g, filters: pw, bias: pb, count: fn, output: o, columns: scratch.buffer(t))
+                                    if fusingRelu {
+                                        for j in 0..<outputSize where !(o[j] > 0) { o[j] = 0 }
+                                    }
                                 }
                             }
                         }
@@ -123,16 +130,8 @@ public final class Convolution: Layer {
                          "Convolution.backward: dout has shape \(dout.shape), the forward output was [\(n), \(fn), \(g.outputHeight), \(g.outputWidth)]")
         let wantsDx = computesInputGradient
         let threads = Self.threads(for: n)
-        let direct = Kernels.DirectConvolution.supports(g)
-        packedFilters.reserve(slots: 1, count: direct ? Kernels.DirectConvolution.packedFiltersSize(filters: fn, g) : 0)
-        if direct {
-            W.value.withUnsafeBufferPointer {
-                Kernels.DirectConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: true, into: packedFilters.buffer(0))
-            }
-            scratch.reserve(slots: threads, count: Kernels.DirectConvolution.scratchSize(filters: fn, g))
-        } else if !g.isPointwise {
-            scratch.reserve(slots: threads, count: k * g.outputPositions)
-        }
+        let method = Method(g, filters: fn)
+        prepare(method, g, filters: fn, threads: threads, adjoint: true)
         partialGradients.reserve(slots: threads, count: fn * k + fn)
         for t in 0..<threads { partialGradients.buffer(t).update(repeating: 0, count: fn * k + fn) }
         let (scratch, partials, packed, outputSize) = (scratch, partialGradients, packedFilters.buffer(0), fn * g.outputPositions)
@@ -146,12 +145,20 @@ public final class Convolution: Layer {
                             for t in slots {
                                 let images = (t * n / threads)..<((t + 1) * n / threads)
                                 let (dW, db) = (partials.buffer(t), partials.buffer(t) + fn * k)
-                                if direct {   // all of the thread's images in one call (small planes are stacked)
-                                    let i = images.lowerBound
+                                let i = images.lowerBound
+                                switch method {   // all of the thread's images in one call (small planes are stacked)
+                                case .winograd:
+                                    Kernels.WinogradConvolution.backward(px + i * g.imageSize, dout: pd + i * outputSize, images: images.count, g,
+                                                                         adjointFilters: packed, filters: fn, filterGradient: dW, biasGradient: db,
+                                                                         inputGradient: pdx.map { $0 + i * g.imageSize }, scratch: scratch.buffer(t))
+                                    continue
+                                case .direct:
                                     Kernels.DirectConvolution.backward(px + i * g.imageSize, dout: pd + i * outputSize, images: images.count, g,
                                                                        adjointFilters: packed, filters: fn, filterGradient: dW, biasGradient: db,
                                                                        inputGradient: pdx.map { $0 + i * g.imageSize }, scratch: scratch.buffer(t))
                                     continue
+                                case .im2col:
+                                    break
                                 }
                                 for i in images {
                                     Self.im2colBackward(px + i * g.imageSize, dout: pd + i * outputSize, g, filters: pw, count: fn,
@@ -169,18 +176,45 @@ public final class Convolution: Layer {
         return dx
     }
 
-    /// Threads for a batch of `n` images: one image at least per thread.
-    private static func threads(for n: Int) -> Int { Swift.max(1, Swift.min(Kernels.maxThreads, n)) }
+    /// How a geometry is computed (see the type's documentation).
+    private enum Method {
+        case winograd, direct, im2col
 
-    /// Runs `body(thread, image)` for every image, the images split into `threads` contiguous
-    /// runs, one per thread (so each thread uses its own scratch slot).
-    private static func parallelOverImages(_ n: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        Kernels.parallelFor(threads) { slots in
-            for t in slots {
-                for i in (t * n / threads)..<((t + 1) * n / threads) { body(t, i) }
+        init(_ g: ConvolutionGeometry, filters: Int) {
+            if Kernels.WinogradConvolution.supports(g, filters: filters) {
+                self = .winograd
+            } else if Kernels.DirectConvolution.supports(g) {
+                self = .direct
+            } else {
+                self = .im2col
             }
         }
     }
+
+    /// Packs W for `method` (the input gradient's filters with `adjoint`) into `packedFilters`
+    /// and sizes each thread's scratch.
+    private func prepare(_ method: Method, _ g: ConvolutionGeometry, filters fn: Int, threads: Int, adjoint: Bool) {
+        switch method {
+        case .winograd:
+            packedFilters.reserve(slots: 1, count: Kernels.WinogradConvolution.packedFiltersSize(filters: fn, g))
+            W.value.withUnsafeBufferPointer {
+                Kernels.WinogradConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: adjoint, into: packedFilters.buffer(0))
+            }
+            scratch.reserve(slots: threads, count: Kernels.WinogradConvolution.scratchSize(filters: fn, g))
+        case .direct:
+            packedFilters.reserve(slots: 1, count: Kernels.DirectConvolution.packedFiltersSize(filters: fn, g))
+            W.value.withUnsafeBufferPointer {
+                Kernels.DirectConvolution.packFilters($0.baseAddress!, filters: fn, g, adjoint: adjoint, into: packedFilters.buffer(0))
+            }
+            scratch.reserve(slots: threads, count: Kernels.DirectConvolution.scratchSize(filters: fn, g))
+        case .im2col:
+            packedFilters.reserve(slots: 1, count: 0)
+            if !g.isPointwise { scratch.reserve(slots: threads, count: g.patchSize * g.outputPositions) }
+        }
+    }
+
+    /// Threads for a batch of `n` images: one image at least per thread.
+    private static func threads(for n: Int) -> Int { Swift.max(1, Swift.min(Kernels.maxThreads, n)) }
 
     /// One image by im2col + sgemm: out = W · col + b (the general path: any stride and padding).
     private static func im2colForward(_ image: UnsafePointer<Float>, _ g: ConvolutionGeometry, filters: UnsafePointer<Float>,

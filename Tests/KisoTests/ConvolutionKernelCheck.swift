@@ -5,16 +5,19 @@ import Testing
 /// precision: forward (with and without the fused ReLU), ∂W, ∂b and ∂x, for several images at
 /// once (the backward call stacks small images), odd sizes, 3×3 and 5×5 filters and pads 0–2.
 /// `KernelTests.everySupportedPathIsCorrect` runs it on every path this CPU supports, so the
-/// portable instance (the one arm64 uses) is tested on x86-64 too.
+/// portable instance (the one arm64 uses) is tested on x86-64 too. With `winograd`, the
+/// Winograd F(2×2, 3×3) kernels instead, on 3×3 cases (including several blocks of images per
+/// call and channel counts that are not whole runs of 16); their transforms only add and
+/// subtract (coefficients ±1, ½), which keeps them within the same tolerance.
 ///
 /// Tolerance: each output is a sum of at most C·F² ≤ 75 (forward, ∂x: FN·F² ≤ 325) or
 /// N·OH·OW ≤ 3·81 (∂W) products of values in [−1, 1]; float32 accumulation in another order
 /// agrees with the double sum to about √terms·2⁻²⁴ of Σ|terms|, under 1e-5 of it. 1e-4 of
 /// Σ|terms| leaves a margin; a missing or wrong term is an error of order 1.
-func checkDirectConvolution(sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let cases: [(n: Int, c: Int, h: Int, w: Int, fn: Int, f: Int, pad: Int)] = [
-        (3, 2, 7, 7, 5, 3, 0), (3, 5, 9, 7, 13, 3, 1), (2, 3, 8, 8, 7, 3, 2), (3, 3, 9, 9, 5, 5, 2), (1, 1, 28, 28, 4, 5, 0),
-    ]
+func checkConvolutionKernels(winograd: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let cases: [(n: Int, c: Int, h: Int, w: Int, fn: Int, f: Int, pad: Int)] = winograd
+        ? [(3, 2, 7, 7, 5, 3, 0), (3, 5, 9, 7, 13, 3, 1), (2, 3, 8, 8, 7, 3, 2), (7, 20, 14, 14, 17, 3, 1), (1, 1, 28, 28, 4, 3, 1)]
+        : [(3, 2, 7, 7, 5, 3, 0), (3, 5, 9, 7, 13, 3, 1), (2, 3, 8, 8, 7, 3, 2), (3, 3, 9, 9, 5, 5, 2), (1, 1, 28, 28, 4, 5, 0)]
     var generator = RandomGenerator(seed: 77)
     for t in cases {
         let g = try ConvolutionGeometry(channels: t.c, height: t.h, width: t.w, filterHeight: t.f, filterWidth: t.f, pad: t.pad)
@@ -50,31 +53,44 @@ func checkDirectConvolution(sourceLocation: SourceLocation = #_sourceLocation) t
         for n in 0..<t.n { for f in 0..<t.fn { for q in 0..<(oh * ow) { db[f] += Double(dout[(n * t.fn + f) * oh * ow + q]) } } }
 
         // The kernels.
-        var packed = [Float](repeating: 0, count: Kernels.DirectConvolution.packedFiltersSize(filters: t.fn, g))
-        var adjoint = packed   // the layer sizes both packings alike
-        var scratch = [Float](repeating: 0, count: Kernels.DirectConvolution.scratchSize(filters: t.fn, g))
-        var got = [Float](repeating: .nan, count: out.count), gotRelu = got
+        var (got, gotRelu) = ([Float](repeating: .nan, count: out.count), [Float](repeating: .nan, count: out.count))
         var gotDW = [Float](repeating: 0, count: dW.count), gotDB = [Float](repeating: 0, count: t.fn)
         var gotDX = [Float](repeating: .nan, count: dx.count)
-        Kernels.DirectConvolution.packFilters(w, filters: t.fn, g, adjoint: false, into: &packed)
-        Kernels.DirectConvolution.packFilters(w, filters: t.fn, g, adjoint: true, into: &adjoint)
-        for n in 0..<t.n {
-            let (xo, oo) = (n * g.imageSize, n * t.fn * oh * ow)
-            x.withUnsafeBufferPointer { px in
-                got.withUnsafeMutableBufferPointer { po in
-                    Kernels.DirectConvolution.forward(px.baseAddress! + xo, g, packedFilters: packed, bias: b, filters: t.fn,
-                                                      output: po.baseAddress! + oo, scratch: &scratch)
-                }
-                gotRelu.withUnsafeMutableBufferPointer { po in
-                    Kernels.DirectConvolution.forward(px.baseAddress! + xo, g, packedFilters: packed, bias: b, filters: t.fn,
-                                                      relu: true, output: po.baseAddress! + oo, scratch: &scratch)
+        if winograd {
+            typealias K = Kernels.WinogradConvolution
+            var packed = [Float](repeating: 0, count: K.packedFiltersSize(filters: t.fn, g)), adjoint = packed
+            var scratch = [Float](repeating: .nan, count: K.scratchSize(filters: t.fn, g))   // NaN: every read must be written first
+            K.packFilters(w, filters: t.fn, g, adjoint: false, into: &packed)
+            K.packFilters(w, filters: t.fn, g, adjoint: true, into: &adjoint)
+            K.forward(x, images: t.n, g, packedFilters: packed, bias: b, filters: t.fn, output: &got, scratch: &scratch)
+            K.forward(x, images: t.n, g, packedFilters: packed, bias: b, filters: t.fn, relu: true, output: &gotRelu, scratch: &scratch)
+            K.backward(x, dout: dout, images: t.n, g, adjointFilters: adjoint, filters: t.fn,
+                       filterGradient: &gotDW, biasGradient: &gotDB, inputGradient: &gotDX, scratch: &scratch)
+        } else {
+            typealias K = Kernels.DirectConvolution
+            var packed = [Float](repeating: 0, count: K.packedFiltersSize(filters: t.fn, g))
+            var adjoint = packed   // the layer sizes both packings alike
+            var scratch = [Float](repeating: 0, count: K.scratchSize(filters: t.fn, g))
+            K.packFilters(w, filters: t.fn, g, adjoint: false, into: &packed)
+            K.packFilters(w, filters: t.fn, g, adjoint: true, into: &adjoint)
+            for n in 0..<t.n {
+                let (xo, oo) = (n * g.imageSize, n * t.fn * oh * ow)
+                x.withUnsafeBufferPointer { px in
+                    got.withUnsafeMutableBufferPointer { po in
+                        K.forward(px.baseAddress! + xo, g, packedFilters: packed, bias: b, filters: t.fn,
+                                  output: po.baseAddress! + oo, scratch: &scratch)
+                    }
+                    gotRelu.withUnsafeMutableBufferPointer { po in
+                        K.forward(px.baseAddress! + xo, g, packedFilters: packed, bias: b, filters: t.fn,
+                                  relu: true, output: po.baseAddress! + oo, scratch: &scratch)
+                    }
                 }
             }
+            K.backward(x, dout: dout, images: t.n, g, adjointFilters: adjoint, filters: t.fn,
+                       filterGradient: &gotDW, biasGradient: &gotDB, inputGradient: &gotDX, scratch: &scratch)
         }
-        Kernels.DirectConvolution.backward(x, dout: dout, images: t.n, g, adjointFilters: adjoint, filters: t.fn,
-                                           filterGradient: &gotDW, biasGradient: &gotDB, inputGradient: &gotDX, scratch: &scratch)
 
-        let label = "\(Kernels.dispatchPath) n\(t.n) c\(t.c) \(t.h)×\(t.w) fn\(t.fn) f\(t.f) pad\(t.pad)"
+        let label = "\(winograd ? "Winograd" : "direct") \(Kernels.dispatchPath) n\(t.n) c\(t.c) \(t.h)×\(t.w) fn\(t.fn) f\(t.f) pad\(t.pad)"
         func worst(_ got: [Float], _ want: [(Double, Double)], relu: Bool = false) -> Double {
             zip(got, want).map { g, r in
                 let value = relu ? Swift.max(r.0, 0) : r.0

@@ -1,0 +1,157 @@
+// The kernels of the Winograd F(2×2, 3×3) convolution (see winograd.c), written once with
+// Clang/GCC vector extensions over channels and instantiated per instruction set next to the
+// direct kernels (conv_avx2.c, conv_portable.c define KISO_CONV_SUFFIX and KISO_CONV_VL first).
+//
+// With the 4×4 input patch d of a tile, the 3×3 filter g and the 2×2 output y:
+//   V = Bᵀ d B,   U = G g Gᵀ,   y = Aᵀ (U ⊙ V) A,
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],  Aᵀ = [1 1 1 0; 0 1 −1 −1].
+// Everything here is channels-last: a pixel, a tile's value at one of the 16 positions ξ = 4·s + m
+// of the 4×4 tile, or a product is a row of `cp` (or `fp`) channels, a whole number of vectors,
+// so every transform step is one vector operation on VL channels.
+#include <stddef.h>
+
+#define KW_CAT2(a, b) a##_##b
+#define KW_CAT(a, b) KW_CAT2(a, b)
+#define KW_NAME(base) KW_CAT(base, KISO_CONV_SUFFIX)
+#define KW_NV 2                               // vectors per row of a multiply tile
+#define KW_NR (KW_NV * KISO_CONV_VL)          // columns per multiply tile
+#define KW_MR 6                               // rows per multiply tile: 12 accumulators
+
+typedef float KW_NAME(wv) __attribute__((vector_size(KISO_CONV_VL * 4)));
+typedef float KW_NAME(wvu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
+#define WV KW_NAME(wv)
+#define WVU KW_NAME(wvu)
+#define LOAD(p) (*(const WVU *)(p))
+#define STORE(p, v) (*(WVU *)(p) = (v))
+
+/// x in every lane (a broadcast; `(WV){0} + x` would cost an add, since 0 + x is not x for x = −0).
+static inline WV KW_NAME(winograd_splat)(float x) {
+    WV v;
+    for (int i = 0; i < KISO_CONV_VL; i++) v[i] = x;
+    return v;
+}
+
+/// V of every tile of one zero-padded channels-last image xh ((2th + 2) × (2tw + 2) pixels of cp
+/// floats; tile (ty, tx) reads pixels 2ty … 2ty + 3 down and 2tx … 2tx + 3 across): the tile's
+/// value at position ξ goes to v[ξ·vstride + (ty·tw + tx)·cp …].
+static void KW_NAME(winograd_input_transform)(const float *xh, long cp, long th, long tw, float *v, long vstride) {
+    long wp = 2 * tw + 2;
+    for (long ty = 0; ty < th; ty++)
+        for (long tx = 0; tx < tw; tx++) {
+            const float *patch = xh + (2 * ty * wp + 2 * tx) * cp;
+            float *out = v + (ty * tw + tx) * cp;
+            for (long c = 0; c < cp; c += KISO_CONV_VL) {
+                WV a[4][4];   // d B: columns of each row r
+                for (int r = 0; r < 4; r++) {
+                    const float *d = patch + r * wp * cp + c;
+                    WV d0 = LOAD(d), d1 = LOAD(d + cp), d2 = LOAD(d + 2 * cp), d3 = LOAD(d + 3 * cp);
+                    a[r][0] = d0 - d2;
+                    a[r][1] = d1 + d2;
+                    a[r][2] = d2 - d1;
+                    a[r][3] = d1 - d3;
+                }
+                for (int m = 0; m < 4; m++) {   // Bᵀ (d B): rows
+                    STORE(out + m * vstride + c, a[0][m] - a[2][m]);
+                    STORE(out + (4 + m) * vstride + c, a[1][m] + a[2][m]);
+                    STORE(out + (8 + m) * vstride + c, a[2][m] - a[1][m]);
+                    STORE(out + (12 + m) * vstride + c, a[1][m] - a[3][m]);
+                }
+            }
+        }
+}
+
+/// The outputs of every tile of one image from its products M[ξ] = mm[ξ·mstride + (ty·tw + tx)·fp …]:
+/// y = Aᵀ M A + bias (bias: fp floats, or NULL for none), or max(that, 0) with relu ≠ 0 (NaN → 0,
+/// like the Relu layer), into the channels-last yh of 2th × 2tw pixels of fp floats.
+static void KW_NAME(winograd_output_transform)(const float *mm, long mstride, long fp, long th, long tw,
+                                               const float *bias, int relu, float *yh) {
+    WV zero = {0};
+    for (long ty = 0; ty < th; ty++)
+        for (long tx = 0; tx < tw; tx++) {
+            const float *m = mm + (ty * tw + tx) * fp;
+            float *y0 = yh + (2 * ty * 2 * tw + 2 * tx) * fp, *y1 = y0 + 2 * tw * fp;
+            for (long f = 0; f < fp; f += KISO_CONV_VL) {
+                WV p0[4], p1[4];   // M A: columns of each row s
+                for (int s = 0; s < 4; s++) {
+                    WV q0 = LOAD(m + 4 * s * mstride + f), q1 = LOAD(m + (4 * s + 1) * mstride + f);
+                    WV q2 = LOAD(m + (4 * s + 2) * mstride + f), q3 = LOAD(m + (4 * s + 3) * mstride + f);
+                    p0[s] = q0 + q1 + q2;
+                    p1[s] = q1 - q2 - q3;
+                }
+                WV b = bias ? LOAD(bias + f) : zero;
+                WV o[4] = {p0[0] + p0[1] + p0[2] + b, p1[0] + p1[1] + p1[2] + b,
+                           p0[1] - p0[2] - p0[3] + b, p1[1] - p1[2] - p1[3] + b};
+                if (relu)
+                    for (int i = 0; i < 4; i++) {
+                        __typeof__(o[i] > 0) positive = o[i] > 0;
+                        o[i] = (WV)((__typeof__(positive))o[i] & positive);
+                    }
+                STORE(y0 + f, o[0]);
+                STORE(y0 + fp + f, o[1]);
+                STORE(y1 + f, o[2]);
+                STORE(y1 + fp + f, o[3]);
+            }
+        }
+}
+
+/// The adjoint of the output transform for one image's channels-last upstream gradient dh
+/// (2th × 2tw pixels of fp floats, zero beyond the real output): ∂M = A ∂y Aᵀ of every tile
+/// into dm[ξ·mstride + (ty·tw + tx)·fp …]; adds the sum of dh's pixels to db (fp floats).
+static void KW_NAME(winograd_gradient_transform)(const float *dh, long fp, long th, long tw, float *dm, long mstride,
+                                                 float *db) {
+    for (long f = 0; f < fp; f += KISO_CONV_VL) {
+        WV sum = {0};
+        for (long ty = 0; ty < th; ty++)
+            for (long tx = 0; tx < tw; tx++) {
+                const float *d0 = dh + (2 * ty * 2 * tw + 2 * tx) * fp + f, *d1 = d0 + 2 * tw * fp;
+                WV d00 = LOAD(d0), d01 = LOAD(d0 + fp), d10 = LOAD(d1), d11 = LOAD(d1 + fp);
+                sum += (d00 + d01) + (d10 + d11);
+                // Rows: r_a = (d_a0, d_a0 + d_a1, d_a0 − d_a1, −d_a1); then columns (r0, r0 + r1, r0 − r1, −r1).
+                WV r0[4] = {d00, d00 + d01, d00 - d01, -d01}, r1[4] = {d10, d10 + d11, d10 - d11, -d11};
+                float *m = dm + (ty * tw + tx) * fp + f;
+                for (int c = 0; c < 4; c++) {
+                    STORE(m + c * mstride, r0[c]);
+                    STORE(m + (4 + c) * mstride, r0[c] + r1[c]);
+                    STORE(m + (8 + c) * mstride, r0[c] - r1[c]);
+                    STORE(m + (12 + c) * mstride, -r1[c]);
+                }
+            }
+        STORE(db + f, LOAD(db + f) + sum);
+    }
+}
+
+/// c[r][0..<n] (+)= Σ_{κ<k} a[r·ar + κ·ak] · b[κ·ldb + 0..<n] for r < rows, with n a multiple
+/// of KW_NR (16 suffices on every instance); accumulate = 0 overwrites c. Tiles of KW_MR rows ×
+/// KW_NR columns in registers; a last partial row tile repeats its last row and stores only its own.
+static void KW_NAME(winograd_multiply)(long rows, long k, long n, const float *a, long ar, long ak,
+                                       const float *b, long ldb, float *c, long ldc, int accumulate) {
+    for (long j0 = 0; j0 < n; j0 += KW_NR)
+        for (long r0 = 0; r0 < rows; r0 += KW_MR) {
+            long valid = rows - r0 < KW_MR ? rows - r0 : KW_MR;
+            const float *ap[KW_MR];
+            for (int r = 0; r < KW_MR; r++) ap[r] = a + (r0 + (r < valid ? r : valid - 1)) * ar;
+            WV acc[KW_MR][KW_NV];
+            for (int r = 0; r < KW_MR; r++)
+                for (int q = 0; q < KW_NV; q++) acc[r][q] = (WV){0};
+            const float *bp = b + j0;
+            for (long kk = 0; kk < k; kk++) {
+                WV bv[KW_NV];
+                for (int q = 0; q < KW_NV; q++) bv[q] = LOAD(bp + q * KISO_CONV_VL);
+                for (int r = 0; r < KW_MR; r++) {
+                    WV av = KW_NAME(winograd_splat)(ap[r][kk * ak]);
+                    for (int q = 0; q < KW_NV; q++) acc[r][q] += av * bv[q];
+                }
+                bp += ldb;
+            }
+            for (long r = 0; r < valid; r++)
+                for (int q = 0; q < KW_NV; q++) {
+                    float *dst = c + (r0 + r) * ldc + j0 + q * KISO_CONV_VL;
+                    STORE(dst, accumulate ? LOAD(dst) + acc[r][q] : acc[r][q]);
+                }
+        }
+}
+
+#undef LOAD
+#undef STORE
+#undef WV
+#undef WVU
