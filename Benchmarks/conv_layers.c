@@ -43,8 +43,8 @@ static void measure(layer l, long n, int winograd, double seconds[3]) {
     float *packed = malloc(sizeof(float) * packedSize), *adjoint = malloc(sizeof(float) * packedSize);
     float *scratch = malloc(sizeof(float) * scratchSize);
     if (winograd) {
-        kiso_winograd_pack_filters(w, l.fn, l.c, 0, packed);
-        kiso_winograd_pack_filters(w, l.fn, l.c, 1, adjoint);
+        kiso_winograd_pack_filters(w, l.fn, l.c, oh, ow, 0, packed);
+        kiso_winograd_pack_filters(w, l.fn, l.c, l.h, l.w, 1, adjoint);
     } else {
         kiso_conv_pack_filters(w, l.fn, l.c, l.f, l.f, 0, packed);
         kiso_conv_pack_filters(w, l.fn, l.c, l.f, l.f, 1, adjoint);

@@ -9,5 +9,5 @@
 #include "conv_internal.h"
 const kiso_conv_impl kiso_conv_impl_avx2 = { conv_wide_avx2, conv_filter_gradient_avx2, place_image_avx2, max_pool_2x2_avx2, max_pool_2x2_backward_avx2,
     winograd_input_transform_avx2, winograd_output_transform_avx2, winograd_gradient_transform_avx2,
-    winograd_multiply_avx2 };
+    winograd4_input_transform_avx2, winograd4_output_transform_avx2, winograd4_gradient_transform_avx2, winograd_multiply_avx2 };
 #endif

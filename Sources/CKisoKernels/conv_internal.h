@@ -11,11 +11,15 @@ typedef struct {
                         long plane, long copy, long firstRow, float *dst);
     void (*max_pool_2x2)(const float *in, long planes, long h, long w, float *out, int *arg);
     void (*max_pool_2x2_backward)(const float *dout, const int *arg, long planes, long h, long w, float *dx);
-    // Winograd F(2×2, 3×3) kernels (winograd_template.h).
+    // Winograd F(2×2, 3×3) and F(4×4, 3×3) kernels (winograd_template.h).
     void (*winograd_input_transform)(const float *xh, long cp, long th, long tw, float *v, long vstride);
     void (*winograd_output_transform)(const float *mm, long mstride, long fp, long th, long tw,
                                       const float *bias, int relu, float *yh);
     void (*winograd_gradient_transform)(const float *dh, long fp, long th, long tw, float *dm, long mstride, float *db);
+    void (*winograd4_input_transform)(const float *xh, long cp, long th, long tw, float *v, long vstride);
+    void (*winograd4_output_transform)(const float *mm, long mstride, long fp, long th, long tw,
+                                       const float *bias, int relu, float *yh);
+    void (*winograd4_gradient_transform)(const float *dh, long fp, long th, long tw, float *dm, long mstride, float *db);
     void (*winograd_multiply)(long rows, long k, long n, const float *a, long ar, long ak,
                               const float *b, long ldb, float *c, long ldc, int accumulate);
 } kiso_conv_impl;

@@ -1,13 +1,14 @@
-// The Winograd F(2×2, 3×3) convolution driver: filter transforms, chunking of images into
-// blocks of tiles that stay in the L2 cache, and the 16 products per block.
+// The Winograd convolution driver, F(2×2, 3×3) and F(4×4, 3×3): filter transforms, chunking of
+// images into blocks of tiles that stay in the L2 cache, and the products per block.
 //
-// Each 2×2 block of outputs ("tile") needs 16 multiplies per channel and filter instead of the
-// direct method's 36: with V = Bᵀ d B (the tile's 4×4 input patch d) and U = G g Gᵀ (the 3×3
-// filter g), the output is Aᵀ (U ⊙ V) A, and the sum over channels is, for each of the 16
-// positions ξ of the 4×4 tile, a matrix product M[ξ] (FN × tiles) = U[ξ] (FN × C) · V[ξ] (C × tiles).
-// Those products run on the direct convolution's register-tiled kernels (a channel of V[ξ] is
-// a "tap" at a constant offset), and the filter gradient is the same product the other way:
-// ∂U[ξ] (FN × C) = ∂M[ξ] · V[ξ]ᵀ, with ∂M = A ∂y Aᵀ and ∂g = Gᵀ ∂U G.
+// A tile of m×m outputs (m = 2 or 4) needs (m + 2)² multiplies per channel and filter instead of
+// the direct method's 9·m²: with V = Bᵀ d B (the tile's (m+2)×(m+2) input patch d) and U = G g Gᵀ
+// (the 3×3 filter g), the outputs are Aᵀ (U ⊙ V) A, and the sum over channels is, for each of the
+// (m + 2)² positions ξ of the patch, a matrix product M[ξ] (tiles × FN) = V[ξ] (tiles × C) ·
+// U[ξ] (C × FN). The filter gradient is the same product the other way: ∂U[ξ] (FN × C) =
+// ∂M[ξ]ᵀ · V[ξ], with ∂M = A ∂y Aᵀ and ∂g = Gᵀ ∂U G. F(4×4) (4 multiplies per output against
+// F(2×2)'s 4 per 4… i.e. 2.25 against 4) is used where the output size is a multiple of 4, so no
+// tile is ragged; F(2×2) elsewhere.
 //
 // Layout: channels last. Each image is transposed to pixels × channels (channels padded to a
 // multiple of LANES floats), so that every transform step is one vector operation on a run of
@@ -17,7 +18,7 @@
 #include "conv_internal.h"
 #include <string.h>
 
-enum { POSITIONS = 16, LANES = 16 };   // tile positions ξ; channel rows padded to LANES floats
+enum { LANES = 16, MOST_POSITIONS = 36 };   // channel rows padded to LANES floats; F(4×4) has 36 positions
 
 static const kiso_conv_impl *impl(void) {
 #if defined(__x86_64__)
@@ -29,79 +30,115 @@ static const kiso_conv_impl *impl(void) {
 
 static long round_up(long x, long m) { return (x + m - 1) / m * m; }
 
-/// Tiles of one image and of one chunk of images, and padded channel counts.
-typedef struct { long oh, ow, th, tw, tiles, images, capacity, cp, fp; } wgeometry;
+/// The output tile size for an oh×ow output: 4 when both are multiples of 4, else 2.
+static long tile_size(long oh, long ow) { return oh % 4 == 0 && ow % 4 == 0 ? 4 : 2; }
 
-/// About 512 KB of transformed inputs and products per chunk: whole images, at least one.
-static wgeometry wgeometry_of(long c, long h, long w, long pad, long fn) {
+/// Tile size m, patch size n = m + 2, positions n², tiles of one image and of one chunk of
+/// images, and padded channel counts.
+typedef struct { long m, n, positions, oh, ow, th, tw, tiles, images, capacity, cp, fp; } wgeometry;
+
+/// Floats of transformed inputs and products per chunk of images (512 KB, so that a chunk stays
+/// in the L2 cache). The filter gradient was measured with chunks of 1 to 4 MB too, which
+/// reads and writes ∂U less often, and was not faster.
+enum { FORWARD_BUDGET = 128 * 1024, BACKWARD_BUDGET = 128 * 1024 };
+
+/// The geometry of a layer, with chunks of whole images (at least one) of about `budget` floats.
+static wgeometry wgeometry_of(long c, long h, long w, long pad, long fn, long budget) {
     wgeometry g;
     g.oh = h + 2 * pad - 2;
     g.ow = w + 2 * pad - 2;
-    g.th = (g.oh + 1) / 2;
-    g.tw = (g.ow + 1) / 2;
+    g.m = tile_size(g.oh, g.ow);
+    g.n = g.m + 2;
+    g.positions = g.n * g.n;
+    g.th = (g.oh + g.m - 1) / g.m;
+    g.tw = (g.ow + g.m - 1) / g.m;
     g.tiles = g.th * g.tw;
     g.cp = round_up(c, LANES);
     g.fp = round_up(fn, LANES);
-    long budget = (128 * 1024) / (POSITIONS * (g.cp + g.fp));
-    g.images = budget / g.tiles > 1 ? budget / g.tiles : 1;
+    long tiles = budget / (g.positions * (g.cp + g.fp));
+    g.images = tiles / g.tiles > 1 ? tiles / g.tiles : 1;
     g.capacity = g.images * g.tiles;
     return g;
 }
 
-/// Pixels of the zero-padded channels-last image the input transform reads: (2th + 2) × (2tw + 2).
-static long padded_pixels(wgeometry g) { return (2 * g.th + 2) * (2 * g.tw + 2); }
+/// Pixels of the zero-padded channels-last image the input transform reads: (m·th + 2) × (m·tw + 2).
+static long padded_pixels(wgeometry g) { return (g.m * g.th + 2) * (g.m * g.tw + 2); }
+
+/// Pixels of the channels-last output (or upstream gradient) of one image: m·th × m·tw.
+static long output_pixels(wgeometry g) { return g.m * g.m * g.tiles; }
 
 long kiso_winograd_packed_filters_size(long fn, long c) {
     long forward = c * round_up(fn, LANES), adjoint = fn * round_up(c, LANES);
-    return POSITIONS * (forward > adjoint ? forward : adjoint);
+    return MOST_POSITIONS * (forward > adjoint ? forward : adjoint);
 }
 
-/// U = G g Gᵀ of one 3×3 filter g, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1].
-static void filter_transform(const float g[9], float u[16]) {
-    float t[4][3];   // G g
-    for (int j = 0; j < 3; j++) {
-        float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
-        t[0][j] = g0;
-        t[1][j] = 0.5f * (g0 + g1 + g2);
-        t[2][j] = 0.5f * (g0 - g1 + g2);
-        t[3][j] = g2;
-    }
-    for (int s = 0; s < 4; s++) {
-        float t0 = t[s][0], t1 = t[s][1], t2 = t[s][2];
-        u[4 * s] = t0;
-        u[4 * s + 1] = 0.5f * (t0 + t1 + t2);
-        u[4 * s + 2] = 0.5f * (t0 - t1 + t2);
-        u[4 * s + 3] = t2;
-    }
+/// G of F(2×2, 3×3) (4×3) and of F(4×4, 3×3) (6×3).
+static const float G2[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+static const float G4[6][3] = {{0.25f, 0, 0},
+                               {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+                               {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+                               {1.0f / 24, 1.0f / 12, 1.0f / 6},
+                               {1.0f / 24, -1.0f / 12, 1.0f / 6},
+                               {0, 0, 1}};
+
+/// Row i of G for patch size n (4 or 6).
+static const float *g_row(long n, int i) { return n == 4 ? G2[i] : G4[i]; }
+
+/// U = G g Gᵀ (n×n) of one 3×3 filter g.
+static void filter_transform(long n, const float g[9], float *u) {
+    float t[6][3];   // G g
+    for (int s = 0; s < n; s++)
+        for (int j = 0; j < 3; j++) t[s][j] = g_row(n, s)[0] * g[j] + g_row(n, s)[1] * g[3 + j] + g_row(n, s)[2] * g[6 + j];
+    for (int s = 0; s < n; s++)
+        for (int q = 0; q < n; q++) u[s * n + q] = t[s][0] * g_row(n, q)[0] + t[s][1] * g_row(n, q)[1] + t[s][2] * g_row(n, q)[2];
 }
 
-void kiso_winograd_pack_filters(const float *w, long fn, long c, int adjoint, float *packed) {
+/// ∂g = Gᵀ ∂U G of one filter (∂U n×n), added to dw (3×3).
+static void filter_gradient_transform(long n, const float *du, float *dw) {
+    float t[3][6];   // Gᵀ ∂U
+    for (int i = 0; i < 3; i++)
+        for (int q = 0; q < n; q++) {
+            float sum = 0;
+            for (int s = 0; s < n; s++) sum += g_row(n, s)[i] * du[s * n + q];
+            t[i][q] = sum;
+        }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            float sum = 0;
+            for (int q = 0; q < n; q++) sum += t[i][q] * g_row(n, q)[j];
+            dw[3 * i + j] += sum;
+        }
+}
+
+void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeight, long outputWidth, int adjoint,
+                                float *packed) {
     long outputs = adjoint ? c : fn, k = adjoint ? fn : c, op = round_up(outputs, LANES);
-    memset(packed, 0, (size_t)(POSITIONS * k * op) * sizeof(float));
+    long n = tile_size(outputHeight, outputWidth) + 2, positions = n * n;
+    memset(packed, 0, (size_t)(positions * k * op) * sizeof(float));
     for (long o = 0; o < outputs; o++)
         for (long t = 0; t < k; t++) {
             // Forward: filter o over channel t. Adjoint (the input gradient): channel o's filter
             // over upstream channel t is w[t][o] turned by 180°.
             const float *src = adjoint ? w + (t * c + o) * 9 : w + (o * c + t) * 9;
-            float g[9], u[16];
+            float g[9], u[MOST_POSITIONS];
             for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
-            filter_transform(g, u);
-            for (int xi = 0; xi < POSITIONS; xi++) packed[(xi * k + t) * op + o] = u[xi];   // U[ξ]: k × op
+            filter_transform(n, g, u);
+            for (long xi = 0; xi < positions; xi++) packed[(xi * k + t) * op + o] = u[xi];   // U[ξ]: k × op
         }
 }
 
 /// Scratch floats of one forward call: V, M, one channels-last image, its channels-last
 /// output, the padded bias.
 static long forward_scratch(long c, long h, long w, long pad, long fn) {
-    wgeometry g = wgeometry_of(c, h, w, pad, fn);
-    return POSITIONS * (g.cp + g.fp) * g.capacity + padded_pixels(g) * g.cp + 4 * g.tiles * g.fp + g.fp;
+    wgeometry g = wgeometry_of(c, h, w, pad, fn, FORWARD_BUDGET);
+    return g.positions * (g.cp + g.fp) * g.capacity + padded_pixels(g) * g.cp + output_pixels(g) * g.fp + g.fp;
 }
 
 /// Scratch floats of the filter-gradient part of a backward call: V, ∂M, ∂U, one
 /// channels-last image, its channels-last upstream gradient, the padded bias gradient.
 static long backward_scratch(long c, long h, long w, long pad, long fn) {
-    wgeometry g = wgeometry_of(c, h, w, pad, fn);
-    return POSITIONS * (g.cp + g.fp) * g.capacity + POSITIONS * fn * g.cp + padded_pixels(g) * g.cp + 4 * g.tiles * g.fp + g.fp;
+    wgeometry g = wgeometry_of(c, h, w, pad, fn, BACKWARD_BUDGET);
+    return g.positions * (g.cp + g.fp) * g.capacity + g.positions * fn * g.cp + padded_pixels(g) * g.cp + output_pixels(g) * g.fp + g.fp;
 }
 
 long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn) {
@@ -115,7 +152,7 @@ long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn) {
 /// pixel (y, x) at (y + pad, x + pad). With `clear`, zeroes xh first; otherwise the padding
 /// (and channels c ..< cp) must still be zero from an earlier image of the same geometry.
 static void place_channels_last(const float *x, long c, long h, long w, long pad, wgeometry g, int clear, float *xh) {
-    long wp = 2 * g.tw + 2;
+    long wp = g.m * g.tw + 2;
     if (clear) memset(xh, 0, (size_t)(padded_pixels(g) * g.cp) * sizeof(float));
     for (long y = 0; y < h; y++) kiso_transpose(x + y * w, c, w, h * w, xh + ((y + pad) * wp + pad) * g.cp, g.cp);
 }
@@ -123,9 +160,9 @@ static void place_channels_last(const float *x, long c, long h, long w, long pad
 void kiso_winograd_forward(const float *x, long n, long c, long h, long w, long pad,
                            const float *packed, const float *bias, long fn, int relu, float *out, float *scratch) {
     const kiso_conv_impl *k = impl();
-    wgeometry g = wgeometry_of(c, h, w, pad, fn);
-    float *v = scratch, *mm = v + POSITIONS * g.capacity * g.cp, *xh = mm + POSITIONS * g.capacity * g.fp;
-    float *yh = xh + padded_pixels(g) * g.cp, *bp = yh + 4 * g.tiles * g.fp;
+    wgeometry g = wgeometry_of(c, h, w, pad, fn, FORWARD_BUDGET);
+    float *v = scratch, *mm = v + g.positions * g.capacity * g.cp, *xh = mm + g.positions * g.capacity * g.fp;
+    float *yh = xh + padded_pixels(g) * g.cp, *bp = yh + output_pixels(g) * g.fp;
     long imageSize = c * h * w, positions = g.oh * g.ow, outputSize = fn * positions;
     long vstride = g.capacity * g.cp, mstride = g.capacity * g.fp;
     if (bias) {
@@ -136,75 +173,58 @@ void kiso_winograd_forward(const float *x, long n, long c, long h, long w, long 
         long images = n - i0 < g.images ? n - i0 : g.images;
         for (long b = 0; b < images; b++) {
             place_channels_last(x + (i0 + b) * imageSize, c, h, w, pad, g, i0 + b == 0, xh);
-            k->winograd_input_transform(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
+            (g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform)(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
         }
-        for (int xi = 0; xi < POSITIONS; xi++)   // M[ξ] = V[ξ] · U[ξ]: (tiles × c) · (c × fp)
+        for (long xi = 0; xi < g.positions; xi++)   // M[ξ] = V[ξ] · U[ξ]: (tiles × c) · (c × fp)
             k->winograd_multiply(images * g.tiles, c, g.fp, v + xi * vstride, g.cp, 1, packed + xi * c * g.fp, g.fp,
                                  mm + xi * mstride, g.fp, 0);
         for (long b = 0; b < images; b++) {
-            k->winograd_output_transform(mm + b * g.tiles * g.fp, mstride, g.fp, g.th, g.tw, bias ? bp : 0, relu, yh);
+            (g.m == 4 ? k->winograd4_output_transform : k->winograd_output_transform)(mm + b * g.tiles * g.fp, mstride, g.fp, g.th, g.tw, bias ? bp : 0, relu, yh);
             float *o = out + (i0 + b) * outputSize;
-            if (g.oh == 2 * g.th && g.ow == 2 * g.tw) {
+            if (g.oh == g.m * g.th && g.ow == g.m * g.tw) {
                 kiso_transpose(yh, positions, fn, g.fp, o, positions);
             } else {   // a ragged last row or column of tiles: only the real outputs
-                for (long y = 0; y < g.oh; y++) kiso_transpose(yh + y * 2 * g.tw * g.fp, g.ow, fn, g.fp, o + y * g.ow, positions);
+                for (long y = 0; y < g.oh; y++) kiso_transpose(yh + y * g.m * g.tw * g.fp, g.ow, fn, g.fp, o + y * g.ow, positions);
             }
         }
-    }
-}
-
-/// ∂g = Gᵀ ∂U G of one filter, added to dw (3×3).
-static void filter_gradient_transform(const float du[16], float *dw) {
-    float t[3][4];   // Gᵀ ∂U
-    for (int m = 0; m < 4; m++) {
-        float u0 = du[m], u1 = du[4 + m], u2 = du[8 + m], u3 = du[12 + m];
-        t[0][m] = u0 + 0.5f * (u1 + u2);
-        t[1][m] = 0.5f * (u1 - u2);
-        t[2][m] = 0.5f * (u1 + u2) + u3;
-    }
-    for (int i = 0; i < 3; i++) {
-        float u0 = t[i][0], u1 = t[i][1], u2 = t[i][2], u3 = t[i][3];
-        dw[3 * i] += u0 + 0.5f * (u1 + u2);
-        dw[3 * i + 1] += 0.5f * (u1 - u2);
-        dw[3 * i + 2] += 0.5f * (u1 + u2) + u3;
     }
 }
 
 void kiso_winograd_backward(const float *x, const float *dout, long n, long c, long h, long w, long pad,
                             const float *adjointPacked, long fn, float *dw, float *db, float *dx, float *scratch) {
     const kiso_conv_impl *k = impl();
-    wgeometry g = wgeometry_of(c, h, w, pad, fn);
-    float *v = scratch, *dm = v + POSITIONS * g.capacity * g.cp, *du = dm + POSITIONS * g.capacity * g.fp;
-    float *xh = du + POSITIONS * fn * g.cp, *dh = xh + padded_pixels(g) * g.cp, *dbp = dh + 4 * g.tiles * g.fp;
+    wgeometry g = wgeometry_of(c, h, w, pad, fn, BACKWARD_BUDGET);
+    float *v = scratch, *dm = v + g.positions * g.capacity * g.cp, *du = dm + g.positions * g.capacity * g.fp;
+    float *xh = du + g.positions * fn * g.cp, *dh = xh + padded_pixels(g) * g.cp, *dbp = dh + output_pixels(g) * g.fp;
     long imageSize = c * h * w, positions = g.oh * g.ow, outputSize = fn * positions;
     long vstride = g.capacity * g.cp, mstride = g.capacity * g.fp;
-    int ragged = g.oh != 2 * g.th || g.ow != 2 * g.tw;
-    memset(du, 0, (size_t)(POSITIONS * fn * g.cp) * sizeof(float));
+    int ragged = g.oh != g.m * g.th || g.ow != g.m * g.tw;
+    memset(du, 0, (size_t)(g.positions * fn * g.cp) * sizeof(float));
     memset(dbp, 0, (size_t)g.fp * sizeof(float));
     for (long i0 = 0; i0 < n; i0 += g.images) {
         long images = n - i0 < g.images ? n - i0 : g.images;
         for (long b = 0; b < images; b++) {
             place_channels_last(x + (i0 + b) * imageSize, c, h, w, pad, g, i0 + b == 0, xh);
-            k->winograd_input_transform(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
+            (g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform)(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
             const float *d = dout + (i0 + b) * outputSize;
-            if (ragged || fn < g.fp) memset(dh, 0, (size_t)(4 * g.tiles * g.fp) * sizeof(float));
+            if (ragged || fn < g.fp) memset(dh, 0, (size_t)(output_pixels(g) * g.fp) * sizeof(float));
             if (!ragged) {
                 kiso_transpose(d, fn, positions, positions, dh, g.fp);
             } else {   // zero beyond the real outputs
-                for (long y = 0; y < g.oh; y++) kiso_transpose(d + y * g.ow, fn, g.ow, positions, dh + y * 2 * g.tw * g.fp, g.fp);
+                for (long y = 0; y < g.oh; y++) kiso_transpose(d + y * g.ow, fn, g.ow, positions, dh + y * g.m * g.tw * g.fp, g.fp);
             }
-            k->winograd_gradient_transform(dh, g.fp, g.th, g.tw, dm + b * g.tiles * g.fp, mstride, dbp);
+            (g.m == 4 ? k->winograd4_gradient_transform : k->winograd_gradient_transform)(dh, g.fp, g.th, g.tw, dm + b * g.tiles * g.fp, mstride, dbp);
         }
-        for (int xi = 0; xi < POSITIONS; xi++)   // ∂U[ξ] += ∂M[ξ]ᵀ · V[ξ]: (fn × tiles) · (tiles × cp)
+        for (long xi = 0; xi < g.positions; xi++)   // ∂U[ξ] += ∂M[ξ]ᵀ · V[ξ]: (fn × tiles) · (tiles × cp)
             k->winograd_multiply(fn, images * g.tiles, g.cp, dm + xi * mstride, 1, g.fp, v + xi * vstride, g.cp,
                                  du + xi * fn * g.cp, g.cp, 1);
     }
     for (long f = 0; f < fn; f++) {
         db[f] += dbp[f];
         for (long ch = 0; ch < c; ch++) {
-            float u[16];
-            for (int xi = 0; xi < POSITIONS; xi++) u[xi] = du[(xi * fn + f) * g.cp + ch];
-            filter_gradient_transform(u, dw + (f * c + ch) * 9);
+            float u[MOST_POSITIONS];
+            for (long xi = 0; xi < g.positions; xi++) u[xi] = du[(xi * fn + f) * g.cp + ch];
+            filter_gradient_transform(g.n, u, dw + (f * c + ch) * 9);
         }
     }
     // ∂L/∂x: the full correlation of dout with the turned filters — again a 3×3 convolution,

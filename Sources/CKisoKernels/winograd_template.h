@@ -151,6 +151,136 @@ static void KW_NAME(winograd_multiply)(long rows, long k, long n, const float *a
         }
 }
 
+// MARK: F(4×4, 3×3): 6×6 input patches, 36 positions, 4×4 outputs per tile
+//   Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1],
+//   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]  (G: see winograd.c).
+
+/// Bᵀ d of six values (one row or column of a 6×6 patch).
+static inline __attribute__((always_inline)) void KW_NAME(winograd4_b)(const WV d[6], WV t[6]) {
+    WV four = KW_NAME(winograd_splat)(4), two = KW_NAME(winograd_splat)(2), five = KW_NAME(winograd_splat)(5);
+    WV d4_d2 = d[4] - d[2], d3_d1 = d[3] - d[1];
+    t[0] = four * d[0] - five * d[2] + d[4];
+    t[1] = (d[4] + d[3]) - four * (d[1] + d[2]);
+    t[2] = (d[4] - d[3]) + four * (d[1] - d[2]);
+    t[3] = d4_d2 + two * d3_d1;   // d4 − d2 + 2(d3 − d1)
+    t[4] = d4_d2 - two * d3_d1;
+    t[5] = four * d[1] - five * d[3] + d[5];
+}
+
+/// V of every tile of one zero-padded channels-last image xh ((4th + 2) × (4tw + 2) pixels of cp
+/// floats; tile (ty, tx) reads pixels 4ty … 4ty + 5 down and 4tx … 4tx + 5 across): the tile's
+/// value at position ξ = 6·s + m goes to v[ξ·vstride + (ty·tw + tx)·cp …].
+static void KW_NAME(winograd4_input_transform)(const float *xh, long cp, long th, long tw, float *v, long vstride) {
+    long wp = 4 * tw + 2;
+    for (long ty = 0; ty < th; ty++)
+        for (long tx = 0; tx < tw; tx++) {
+            const float *patch = xh + (4 * ty * wp + 4 * tx) * cp;
+            float *out = v + (ty * tw + tx) * cp;
+            for (long c = 0; c < cp; c += KISO_CONV_VL) {
+                WV rows[6][6];   // d B: each row r of the patch transformed along its columns
+                for (int r = 0; r < 6; r++) {
+                    WV d[6];
+                    for (int m = 0; m < 6; m++) d[m] = LOAD(patch + (r * wp + m) * cp + c);
+                    KW_NAME(winograd4_b)(d, rows[r]);
+                }
+                for (int m = 0; m < 6; m++) {   // Bᵀ (d B): along the rows
+                    WV d[6], t[6];
+                    for (int r = 0; r < 6; r++) d[r] = rows[r][m];
+                    KW_NAME(winograd4_b)(d, t);
+                    for (int s = 0; s < 6; s++) STORE(out + (6 * s + m) * vstride + c, t[s]);
+                }
+            }
+        }
+}
+
+/// Aᵀ m of six values.
+static inline __attribute__((always_inline)) void KW_NAME(winograd4_a)(const WV m[6], WV y[4]) {
+    WV two = KW_NAME(winograd_splat)(2), four = KW_NAME(winograd_splat)(4), eight = KW_NAME(winograd_splat)(8);
+    WV p12 = m[1] + m[2], m12 = m[1] - m[2], p34 = m[3] + m[4], m34 = m[3] - m[4];
+    y[0] = m[0] + p12 + p34;
+    y[1] = m12 + two * m34;
+    y[2] = p12 + four * p34;
+    y[3] = m12 + eight * m34 + m[5];
+}
+
+/// The outputs of every tile of one image from its products M[ξ] = mm[ξ·mstride + (ty·tw + tx)·fp …]:
+/// y = Aᵀ M A + bias (bias: fp floats, or NULL), or max(that, 0) with relu ≠ 0 (NaN → 0), into
+/// the channels-last yh of 4th × 4tw pixels of fp floats.
+static void KW_NAME(winograd4_output_transform)(const float *mm, long mstride, long fp, long th, long tw,
+                                                const float *bias, int relu, float *yh) {
+    WV zero = {0};
+    long wo = 4 * tw;
+    for (long ty = 0; ty < th; ty++)
+        for (long tx = 0; tx < tw; tx++) {
+            const float *m = mm + (ty * tw + tx) * fp;
+            float *y = yh + (4 * ty * wo + 4 * tx) * fp;
+            for (long f = 0; f < fp; f += KISO_CONV_VL) {
+                WV p[6][4];   // M A: each row s along its columns
+                for (int s = 0; s < 6; s++) {
+                    WV q[6];
+                    for (int j = 0; j < 6; j++) q[j] = LOAD(m + (6 * s + j) * mstride + f);
+                    KW_NAME(winograd4_a)(q, p[s]);
+                }
+                WV b = bias ? LOAD(bias + f) : zero;
+                for (int col = 0; col < 4; col++) {   // Aᵀ (M A): along the rows
+                    WV q[6], o[4];
+                    for (int s = 0; s < 6; s++) q[s] = p[s][col];
+                    KW_NAME(winograd4_a)(q, o);
+                    for (int row = 0; row < 4; row++) {
+                        WV value = o[row] + b;
+                        if (relu) {
+                            __typeof__(value > 0) positive = value > 0;
+                            value = (WV)((__typeof__(positive))value & positive);
+                        }
+                        STORE(y + (row * wo + col) * fp + f, value);
+                    }
+                }
+            }
+        }
+}
+
+/// A u of four values (the adjoint of Aᵀ).
+static inline __attribute__((always_inline)) void KW_NAME(winograd4_at)(const WV u[4], WV r[6]) {
+    WV two = KW_NAME(winograd_splat)(2), four = KW_NAME(winograd_splat)(4), eight = KW_NAME(winograd_splat)(8);
+    WV even = u[0] + four * u[2], odd = two * u[1] + eight * u[3];
+    r[0] = u[0];
+    r[1] = (u[0] + u[2]) + (u[1] + u[3]);
+    r[2] = (u[0] + u[2]) - (u[1] + u[3]);
+    r[3] = even + odd;
+    r[4] = even - odd;
+    r[5] = u[3];
+}
+
+/// The adjoint of winograd4_output_transform for one image's channels-last upstream gradient dh
+/// (4th × 4tw pixels of fp floats, zero beyond the real output): ∂M = A ∂y Aᵀ of every tile into
+/// dm[ξ·mstride + (ty·tw + tx)·fp …]; adds the sum of dh's pixels to db (fp floats).
+static void KW_NAME(winograd4_gradient_transform)(const float *dh, long fp, long th, long tw, float *dm, long mstride,
+                                                  float *db) {
+    long wo = 4 * tw;
+    for (long f = 0; f < fp; f += KISO_CONV_VL) {
+        WV sum = {0};
+        for (long ty = 0; ty < th; ty++)
+            for (long tx = 0; tx < tw; tx++) {
+                const float *d = dh + (4 * ty * wo + 4 * tx) * fp + f;
+                WV rows[4][6];   // ∂y Aᵀ: each row a along its columns
+                for (int a = 0; a < 4; a++) {
+                    WV u[4];
+                    for (int b = 0; b < 4; b++) u[b] = LOAD(d + (a * wo + b) * fp);
+                    sum += (u[0] + u[1]) + (u[2] + u[3]);
+                    KW_NAME(winograd4_at)(u, rows[a]);
+                }
+                float *m = dm + (ty * tw + tx) * fp + f;
+                for (int j = 0; j < 6; j++) {   // A (∂y Aᵀ): along the rows
+                    WV u[4], r[6];
+                    for (int a = 0; a < 4; a++) u[a] = rows[a][j];
+                    KW_NAME(winograd4_at)(u, r);
+                    for (int s = 0; s < 6; s++) STORE(m + (6 * s + j) * mstride, r[s]);
+                }
+            }
+        STORE(db + f, LOAD(db + f) + sum);
+    }
+}
+
 #undef LOAD
 #undef STORE
 #undef WV

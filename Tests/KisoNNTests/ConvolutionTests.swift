@@ -87,14 +87,16 @@ import KisoNN
     }
 
     // (batch, channels, height, width, filters, pad): layers of ≥ 8 channels and filters, which
-    // run on the Winograd F(2×2, 3×3) kernels — odd sizes (a ragged last row or column of 2×2
-    // tiles), channel and filter counts that are not whole runs of 16, pads 0–2, and batches
-    // that each thread processes in several blocks of images (25 of 14×14 with 20 channels and
-    // 17 filters: 2 images per block). Same check and tolerance as above: the transforms add
-    // and subtract with coefficients ±1 and ½ only, so the float32 results stay within a few
-    // ulps of Σ|terms| per term, as for the direct kernels.
+    // run on the Winograd kernels — F(4×4, 3×3) where the output size is a multiple of 4 (12×12,
+    // 8×8, 16×16 with an input gradient of 14×14 on F(2×2)), F(2×2, 3×3) elsewhere: odd sizes
+    // (a ragged last row or column of tiles), channel and filter counts that are not whole runs
+    // of 16, pads 0–2, and batches that each thread processes in several blocks of images (25 of
+    // 14×14 with 20 channels and 17 filters: 2 images per block). Same check and tolerance as
+    // above: F(2×2)'s transforms have coefficients ±1 and ½, so the float32 results stay within a
+    // few ulps of Σ|terms|; F(4×4)'s reach 8 and 1/24 and amplify rounding about tenfold, to
+    // ≈ 1e-5 of the result's scale, still under 1e-4.
     @Test(arguments: [(3, 8, 7, 7, 8, 0), (3, 9, 9, 7, 13, 1), (2, 16, 8, 8, 32, 2), (25, 20, 14, 14, 17, 1),
-                      (4, 32, 5, 6, 19, 2), (5, 64, 8, 8, 64, 1)])
+                      (4, 32, 5, 6, 19, 2), (5, 64, 8, 8, 64, 1), (3, 16, 12, 12, 16, 1), (2, 8, 14, 14, 9, 2)])
     func winogradKernelsMatchTheBookIm2colAlgorithm(batch n: Int, channels c: Int, height h: Int, width w: Int,
                                                      filters fn: Int, pad: Int) throws {
         try checkAgainstTheBookIm2colAlgorithm(batch: n, channels: c, height: h, width: w, filters: fn, pad: pad)

@@ -1,8 +1,9 @@
 #ifndef CKISO_WINOGRAD_H
 #define CKISO_WINOGRAD_H
 
-// Winograd F(2×2, 3×3) convolution with stride 1 (see winograd.c): each 2×2 block of outputs
-// costs 16 multiplies per channel and filter instead of 36. Same conventions as kiso_conv.h:
+// Winograd convolution with stride 1 (see winograd.c): F(4×4, 3×3) where the output size is a
+// multiple of 4 (36 multiplies per channel and filter for 16 outputs instead of 144), F(2×2, 3×3)
+// elsewhere (16 for 4 instead of 36). Same conventions as kiso_conv.h:
 // images C×H×W, outputs FN×OH×OW with OH = H + 2·pad − 2 (likewise OW), filters FN×C×3×3,
 // row-major float32, pad ≤ 2. Single-threaded; callers split images between threads, each
 // thread with its own scratch. Any OH and OW (odd sizes leave a ragged last tile).
@@ -16,8 +17,10 @@ long kiso_winograd_packed_filters_size(long fn, long c);
 
 /// Transforms filters w (FN×C×3×3) to U = G g Gᵀ for kiso_winograd_forward; with adjoint ≠ 0
 /// instead those of the input gradient, w'[c][f][i][j] = w[f][c][2−i][2−j], for
-/// kiso_winograd_backward.
-void kiso_winograd_pack_filters(const float *w, long fn, long c, int adjoint, float *packed);
+/// kiso_winograd_backward. outputHeight × outputWidth: the output of the convolution the filters
+/// are for (forward: OH×OW; adjoint: the image's H×W), which picks the tile size.
+void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeight, long outputWidth, int adjoint,
+                                float *packed);
 
 /// Floats of per-thread scratch that kiso_winograd_forward and kiso_winograd_backward need.
 long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn);

@@ -1,14 +1,19 @@
 import CKisoKernels
 
 extension Kernels {
-    /// Winograd F(2×2, 3×3) convolution: for 3×3 filters with stride 1, each 2×2 block of
-    /// outputs costs 16 multiplies per channel and filter instead of 36. With V = Bᵀ d B of a
-    /// block's 4×4 input patch d and U = G g Gᵀ of the filter g, the block's outputs are
-    /// Aᵀ (U ⊙ V) A, and the sum over channels becomes, for each of the 16 positions of the
-    /// 4×4 patch, one matrix product (blocks × C)·(C × FN) on register-tiled kernels; the filter
-    /// gradient is the same product the other way, ∂U = ∂Mᵀ·V with ∂M = A ∂y Aᵀ, ∂g = Gᵀ ∂U G.
-    /// The transforms add and subtract only (coefficients ±1 and ½), so rounding stays close to
-    /// the direct method's (relative error of a few float32 ulps times the number of terms).
+    /// Winograd convolution for 3×3 filters with stride 1: F(4×4, 3×3) where the output's height
+    /// and width are multiples of 4 (each 4×4 block of outputs costs 36 multiplies per channel
+    /// and filter instead of 144), F(2×2, 3×3) elsewhere (16 instead of 36 per 2×2 block). With
+    /// V = Bᵀ d B of a block's input patch d and U = G g Gᵀ of the filter g, the block's outputs
+    /// are Aᵀ (U ⊙ V) A, and the sum over channels becomes, for each position of the patch, one
+    /// matrix product (blocks × C)·(C × FN) on register-tiled kernels; the filter gradient is the
+    /// same product the other way, ∂U = ∂Mᵀ·V with ∂M = A ∂y Aᵀ, ∂g = Gᵀ ∂U G.
+    ///
+    /// Rounding: F(2×2)'s transforms have coefficients ±1 and ½, so results stay within a few
+    /// float32 ulps of Σ|terms| like the direct method's. F(4×4)'s have coefficients up to 8 (and
+    /// 1/24), which amplifies rounding: measured errors are about 1e-5 of Σ|terms| (relative to
+    /// the outputs' size, 1e-5 to 3e-5), against 1e-6 for F(2×2) — far below what training
+    /// notices (float16 storage, at 5e-4, does not change accuracy).
     ///
     /// Single-threaded per call; callers split images between threads, each with its own
     /// `scratch` of ``scratchSize(filters:_:)`` floats, and pass all of a thread's images at
@@ -37,7 +42,8 @@ extension Kernels {
         /// `backward` convolves the upstream gradient with.
         public static func packFilters(_ w: UnsafePointer<Float>, filters: Int, _ g: ConvolutionGeometry,
                                        adjoint: Bool, into packed: UnsafeMutablePointer<Float>) {
-            kiso_winograd_pack_filters(w, filters, g.channels, adjoint ? 1 : 0, packed)
+            kiso_winograd_pack_filters(w, filters, g.channels, adjoint ? g.height : g.outputHeight,
+                                       adjoint ? g.width : g.outputWidth, adjoint ? 1 : 0, packed)
         }
 
         /// out[n][f][y][x] = bias[f] + Σ_{c,i,j} W[f][c][i][j] · image[n][c][y + i − P][x + j − P]
