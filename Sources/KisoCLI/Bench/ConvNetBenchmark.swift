@@ -5,8 +5,9 @@ import KisoData
 import KisoNN
 
 /// `kiso bench convnet`: trains the book's SimpleConvNet or DeepConvNet on Fashion-MNIST
-/// (batch 100 drawn with replacement like the book's Trainer, Adam lr 0.001, 600 iterations
-/// per epoch, no extra loss pass) and prints seconds per epoch, peak memory, the time to
+/// (batch 100 drawn with replacement like the book's Trainer — or, with `--sampling shuffled`,
+/// consecutive slices of a new permutation each epoch — Adam lr 0.001, 600 iterations per
+/// epoch, no extra loss pass) and prints seconds per epoch, peak memory, the time to
 /// classify the 10 000 test images, and the test accuracy in float32 and float16 storage.
 /// The training and test images stay bytes (`MNIST.loadBytes`) and each batch is converted
 /// to float32 when drawn, for training and for measuring the accuracy alike.
@@ -20,6 +21,15 @@ public struct ConvNetBenchmark: ParsableCommand {
     /// The network to measure.
     public enum Model: String, ExpressibleByArgument, CaseIterable, Sendable {
         case simple, deep
+    }
+
+    /// How mini-batches are drawn from the training images.
+    public enum Sampling: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// Each batch: random indices drawn with replacement (the book's Trainer).
+        case replacement
+        /// Each epoch: a new random order of all images, cut into consecutive batches (every
+        /// image once per 600 iterations; PyTorch's `DataLoader(shuffle=True)`).
+        case shuffled
     }
 
     @Option(help: "simple (SimpleConvNet) or deep (DeepConvNet).")
@@ -43,6 +53,9 @@ public struct ConvNetBenchmark: ParsableCommand {
     @Option(help: "Adam's learning rate.")
     var learningRate: Float = 0.001
 
+    @Option(help: "replacement (each batch drawn with replacement, like the book's Trainer) or shuffled (a new order of all images each epoch, cut into batches).")
+    var sampling: Sampling = .replacement
+
     @Flag(help: "Also measure the test accuracy after every epoch (not timed).")
     var evaluateEachEpoch = false
 
@@ -58,7 +71,7 @@ public struct ConvNetBenchmark: ParsableCommand {
         let model: String, framework: String, epochs: Int, iterations_per_epoch: Int, batch_size: Int
         let seconds_per_epoch: [Double], loss_last_epoch: Double, test_accuracy_per_epoch: [Double]
         let inference_seconds: Double, test_accuracy: Double, test_accuracy_float16: Double?
-        let peak_rss_mb: Double, threads: Int, kernel_path: String
+        let peak_rss_mb: Double, threads: Int, kernel_path: String, sampling: String
     }
 
     public func run() throws {
@@ -72,11 +85,23 @@ public struct ConvNetBenchmark: ParsableCommand {
         let n = train.count, iterations = self.iterations ?? Swift.max(1, n / batchSize)
         var epochSeconds: [Double] = [], lastLoss = 0.0, epochAccuracies: [Double] = []
         let clock = ContinuousClock()
+        var order: [Int] = [], next = 0   // shuffled sampling: this pass's order and the next unused place in it
         for epoch in 1...epochs {
             var lossSum = 0.0
             let start = clock.now
             for _ in 0..<iterations {
-                let batch = (0..<batchSize).map { _ in rng.nextInt(below: n) }
+                let batch: [Int]
+                switch sampling {
+                case .replacement:
+                    batch = (0..<batchSize).map { _ in rng.nextInt(below: n) }
+                case .shuffled:
+                    if next + batchSize > order.count {
+                        guard batchSize <= n else { throw ValidationError("a batch of \(batchSize) is larger than the \(n) training images") }
+                        (order, next) = (rng.permutation(n), 0)
+                    }
+                    batch = Array(order[next..<(next + batchSize)])
+                    next += batchSize
+                }
                 lossSum += Double(network.gradient(train.images.batch(batch), train.labels[batch]))
                 optimizer.update(network.parameters)
             }
@@ -98,14 +123,14 @@ public struct ConvNetBenchmark: ParsableCommand {
             iterations_per_epoch: iterations, batch_size: batchSize, seconds_per_epoch: epochSeconds,
             loss_last_epoch: lastLoss, test_accuracy_per_epoch: epochAccuracies, inference_seconds: inference, test_accuracy: Double(accuracy),
             test_accuracy_float16: half.map(Double.init), peak_rss_mb: PeakMemory.megabytes() ?? 0,
-            threads: Kernels.maxThreads, kernel_path: Kernels.dispatchPath.rawValue)
+            threads: Kernels.maxThreads, kernel_path: Kernels.dispatchPath.rawValue, sampling: sampling.rawValue)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
-        print("\(report.model), Fashion-MNIST, batch \(batchSize), Adam \(learningRate), \(iterations) iterations/epoch, \(Kernels.maxThreads) threads, \(report.kernel_path)")
+        print("\(report.model), Fashion-MNIST, batch \(batchSize) (\(sampling == .replacement ? "with replacement" : "shuffled epochs")), Adam \(learningRate), \(iterations) iterations/epoch, \(Kernels.maxThreads) threads, \(report.kernel_path)")
         print("seconds per epoch: \(epochSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ")) (best \(String(format: "%.2f", epochSeconds.min()!)))")
         print("peak RSS: \(String(format: "%.0f", report.peak_rss_mb)) MB")
         print("10k-image inference: \(String(format: "%.3f", inference)) s")
