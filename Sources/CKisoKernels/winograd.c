@@ -127,18 +127,19 @@ void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeig
         }
 }
 
-/// Scratch floats of one forward call: V, M, one channels-last image, its channels-last
-/// output, the padded bias.
+/// Scratch floats of one forward call: V, M, one zero-padded channels-last image, its
+/// channels-last output, the padded bias.
 static long forward_scratch(long c, long h, long w, long pad, long fn) {
     wgeometry g = wgeometry_of(c, h, w, pad, fn, FORWARD_BUDGET);
     return g.positions * (g.cp + g.fp) * g.capacity + padded_pixels(g) * g.cp + output_pixels(g) * g.fp + g.fp;
 }
 
-/// Scratch floats of the filter-gradient part of a backward call: V, ∂M, ∂U, one
+/// Scratch floats of the filter-gradient part of a backward call: V, ∂M, ∂U, one zero-padded
 /// channels-last image, its channels-last upstream gradient, the padded bias gradient.
 static long backward_scratch(long c, long h, long w, long pad, long fn) {
     wgeometry g = wgeometry_of(c, h, w, pad, fn, BACKWARD_BUDGET);
-    return g.positions * (g.cp + g.fp) * g.capacity + g.positions * fn * g.cp + padded_pixels(g) * g.cp + output_pixels(g) * g.fp + g.fp;
+    return g.positions * (g.cp + g.fp) * g.capacity + g.positions * fn * g.cp + padded_pixels(g) * g.cp +
+           output_pixels(g) * g.fp + g.fp;
 }
 
 long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn) {
@@ -151,7 +152,8 @@ long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn) {
 /// Writes image x (c planes of h×w) channels-last into the zero-padded xh (see padded_pixels):
 /// pixel (y, x) at (y + pad, x + pad). With `clear`, zeroes xh first; otherwise the padding
 /// (and channels c ..< cp) must still be zero from an earlier image of the same geometry.
-static void place_channels_last(const float *x, long c, long h, long w, long pad, wgeometry g, int clear, float *xh) {
+static void place_channels_last(const float *x, long c, long h, long w, long pad, wgeometry g, int clear,
+                                float *xh) {
     long wp = g.m * g.tw + 2;
     if (clear) memset(xh, 0, (size_t)(padded_pixels(g) * g.cp) * sizeof(float));
     for (long y = 0; y < h; y++) kiso_transpose(x + y * w, c, w, h * w, xh + ((y + pad) * wp + pad) * g.cp, g.cp);
@@ -161,6 +163,8 @@ void kiso_winograd_forward(const float *x, long n, long c, long h, long w, long 
                            const float *packed, const float *bias, long fn, int relu, float *out, float *scratch) {
     const kiso_conv_impl *k = impl();
     wgeometry g = wgeometry_of(c, h, w, pad, fn, FORWARD_BUDGET);
+    __typeof__(k->winograd_input_transform) input = g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform;
+    __typeof__(k->winograd_output_transform) output = g.m == 4 ? k->winograd4_output_transform : k->winograd_output_transform;
     float *v = scratch, *mm = v + g.positions * g.capacity * g.cp, *xh = mm + g.positions * g.capacity * g.fp;
     float *yh = xh + padded_pixels(g) * g.cp, *bp = yh + output_pixels(g) * g.fp;
     long imageSize = c * h * w, positions = g.oh * g.ow, outputSize = fn * positions;
@@ -173,18 +177,19 @@ void kiso_winograd_forward(const float *x, long n, long c, long h, long w, long 
         long images = n - i0 < g.images ? n - i0 : g.images;
         for (long b = 0; b < images; b++) {
             place_channels_last(x + (i0 + b) * imageSize, c, h, w, pad, g, i0 + b == 0, xh);
-            (g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform)(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
+            input(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
         }
         for (long xi = 0; xi < g.positions; xi++)   // M[ξ] = V[ξ] · U[ξ]: (tiles × c) · (c × fp)
             k->winograd_multiply(images * g.tiles, c, g.fp, v + xi * vstride, g.cp, 1, packed + xi * c * g.fp, g.fp,
                                  mm + xi * mstride, g.fp, 0);
         for (long b = 0; b < images; b++) {
-            (g.m == 4 ? k->winograd4_output_transform : k->winograd_output_transform)(mm + b * g.tiles * g.fp, mstride, g.fp, g.th, g.tw, bias ? bp : 0, relu, yh);
+            output(mm + b * g.tiles * g.fp, mstride, g.fp, g.th, g.tw, bias ? bp : 0, relu, yh);
             float *o = out + (i0 + b) * outputSize;
             if (g.oh == g.m * g.th && g.ow == g.m * g.tw) {
                 kiso_transpose(yh, positions, fn, g.fp, o, positions);
             } else {   // a ragged last row or column of tiles: only the real outputs
-                for (long y = 0; y < g.oh; y++) kiso_transpose(yh + y * g.m * g.tw * g.fp, g.ow, fn, g.fp, o + y * g.ow, positions);
+                for (long y = 0; y < g.oh; y++)
+                    kiso_transpose(yh + y * g.m * g.tw * g.fp, g.ow, fn, g.fp, o + y * g.ow, positions);
             }
         }
     }
@@ -194,6 +199,9 @@ void kiso_winograd_backward(const float *x, const float *dout, long n, long c, l
                             const float *adjointPacked, long fn, float *dw, float *db, float *dx, float *scratch) {
     const kiso_conv_impl *k = impl();
     wgeometry g = wgeometry_of(c, h, w, pad, fn, BACKWARD_BUDGET);
+    __typeof__(k->winograd_input_transform) input = g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform;
+    __typeof__(k->winograd_gradient_transform) gradient =
+        g.m == 4 ? k->winograd4_gradient_transform : k->winograd_gradient_transform;
     float *v = scratch, *dm = v + g.positions * g.capacity * g.cp, *du = dm + g.positions * g.capacity * g.fp;
     float *xh = du + g.positions * fn * g.cp, *dh = xh + padded_pixels(g) * g.cp, *dbp = dh + output_pixels(g) * g.fp;
     long imageSize = c * h * w, positions = g.oh * g.ow, outputSize = fn * positions;
@@ -205,15 +213,16 @@ void kiso_winograd_backward(const float *x, const float *dout, long n, long c, l
         long images = n - i0 < g.images ? n - i0 : g.images;
         for (long b = 0; b < images; b++) {
             place_channels_last(x + (i0 + b) * imageSize, c, h, w, pad, g, i0 + b == 0, xh);
-            (g.m == 4 ? k->winograd4_input_transform : k->winograd_input_transform)(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
+            input(xh, g.cp, g.th, g.tw, v + b * g.tiles * g.cp, vstride);
             const float *d = dout + (i0 + b) * outputSize;
             if (ragged || fn < g.fp) memset(dh, 0, (size_t)(output_pixels(g) * g.fp) * sizeof(float));
             if (!ragged) {
                 kiso_transpose(d, fn, positions, positions, dh, g.fp);
             } else {   // zero beyond the real outputs
-                for (long y = 0; y < g.oh; y++) kiso_transpose(d + y * g.ow, fn, g.ow, positions, dh + y * g.m * g.tw * g.fp, g.fp);
+                for (long y = 0; y < g.oh; y++)
+                    kiso_transpose(d + y * g.ow, fn, g.ow, positions, dh + y * g.m * g.tw * g.fp, g.fp);
             }
-            (g.m == 4 ? k->winograd4_gradient_transform : k->winograd_gradient_transform)(dh, g.fp, g.th, g.tw, dm + b * g.tiles * g.fp, mstride, dbp);
+            gradient(dh, g.fp, g.th, g.tw, dm + b * g.tiles * g.fp, mstride, dbp);
         }
         for (long xi = 0; xi < g.positions; xi++)   // ∂U[ξ] += ∂M[ξ]ᵀ · V[ξ]: (fn × tiles) · (tiles × cp)
             k->winograd_multiply(fn, images * g.tiles, g.cp, dm + xi * mstride, 1, g.fp, v + xi * vstride, g.cp,
