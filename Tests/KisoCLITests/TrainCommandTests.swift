@@ -23,6 +23,21 @@ import Testing
         #expect(summary["seed"] as? Int == 42)
     }
 
+    @Test func samplingChoosesHowBatchesAreDrawn() throws {
+        let data = SyntheticData(trainCount: 100, testCount: 50)
+        var finalLosses: [String: Double] = [:]
+        for sampling in ["replacement", "shuffled"] {
+            let run = runKiso(Self.trainArguments(data, ["--model", "two-layer", "--epochs", "2", "--sampling", sampling, "--json"]))
+            #expect(run.status == 0, "\(run.standardError)")
+            let summary = try run.jsonSummary()
+            #expect(summary["sampling"] as? String == sampling)
+            #expect(summary["iterations"] as? Int == 10)
+            finalLosses[sampling] = summary["loss"] as? Double
+        }
+        // Same seed, other batches: the runs differ.
+        #expect(finalLosses["replacement"] != nil && finalLosses["replacement"] != finalLosses["shuffled"])
+    }
+
     @Test func plotHasALossCurveAndTwoAccuracyCurves() throws {
         let data = SyntheticData(trainCount: 100, testCount: 50)
         let plot = temporaryFolder().appendingPathComponent("curves.svg")

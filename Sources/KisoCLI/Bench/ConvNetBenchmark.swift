@@ -23,15 +23,6 @@ public struct ConvNetBenchmark: ParsableCommand {
         case simple, deep
     }
 
-    /// How mini-batches are drawn from the training images.
-    public enum Sampling: String, ExpressibleByArgument, CaseIterable, Sendable {
-        /// Each batch: random indices drawn with replacement (the book's Trainer).
-        case replacement
-        /// Each epoch: a new random order of all images, cut into consecutive batches (every
-        /// image once per 600 iterations; PyTorch's `DataLoader(shuffle=True)`).
-        case shuffled
-    }
-
     @Option(help: "simple (SimpleConvNet) or deep (DeepConvNet).")
     var model: Model = .simple
 
@@ -53,8 +44,8 @@ public struct ConvNetBenchmark: ParsableCommand {
     @Option(help: "Adam's learning rate.")
     var learningRate: Float = 0.001
 
-    @Option(help: "replacement (each batch drawn with replacement, like the book's Trainer) or shuffled (a new order of all images each epoch, cut into batches).")
-    var sampling: Sampling = .replacement
+    @Option(help: ArgumentHelp(SamplingOption.help))
+    var sampling: SamplingOption = .replacement
 
     @Flag(help: "Also measure the test accuracy after every epoch (not timed).")
     var evaluateEachEpoch = false

@@ -32,6 +32,9 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: "Samples per mini-batch.")
     var batchSize: Int?
 
+    @Option(help: ArgumentHelp(SamplingOption.help))
+    var sampling: SamplingOption?
+
     @Option(help: "The update rule: \(OptimizerName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer: OptimizerName?
 
@@ -122,7 +125,8 @@ public struct TrainCommand: ConsoleCommand {
         let trainer = TrainerConfiguration(
             epochs: epochs ?? defaults.epochs, miniBatchSize: batchSize ?? 100,
             optimizer: OptimizerSettings(kind: kind, learningRate: lr ?? (optimizer == nil ? defaults.lr : kind.defaultLearningRate)),
-            evaluationSampleCount: evalSamples ?? defaults.evalSamples, seed: seed)
+            sampling: (sampling ?? .replacement).trainerSampling, evaluationSampleCount: evalSamples ?? defaults.evalSamples,
+            seed: seed)
         let record = RunRecord(dataset: dataset.rawValue, trainLimit: trainLimit, testLimit: testLimit, trainer: trainer, progress: nil)
         return TrainingSetup(model: model, network: network, record: record, resumeState: nil)
     }
@@ -136,7 +140,8 @@ public struct TrainCommand: ConsoleCommand {
         if let requested = self.model, requested != model {
             throw KisoError("\(url.path) holds a \(model.rawValue) run; --model \(requested.rawValue) cannot resume it")
         }
-        let ignored = [("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil),
+        let ignored = [("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--sampling", sampling != nil),
+                       ("--optimizer", optimizer != nil),
                        ("--lr", lr != nil), ("--seed", seed != nil), ("--hidden", hidden != nil),
                        ("--train-limit", trainLimit != nil), ("--test-limit", testLimit != nil),
                        ("--dataset", datasetOptions.dataset != nil)].filter(\.1).map(\.0)

@@ -123,6 +123,7 @@ struct TrainingSession {
             summary["iterations"] = result.iterations
             summary["epochs"] = trainer.epoch
             summary["batch_size"] = trainer.configuration.miniBatchSize
+            summary["sampling"] = trainer.configuration.sampling == .withReplacement ? "replacement" : "shuffled"
             summary["optimizer"] = trainer.optimizer.kind.rawValue
             summary["learning_rate"] = trainer.optimizer.learningRate
             summary["train_accuracy_per_epoch"] = history.trainAccList
