@@ -12,9 +12,7 @@
 
 enum { MR = 6, TILE = 16 };   // filter rows per micro-tile; positions rounded to 16 (AVX2 tile, 2 portable tiles)
 
-/// The kernels of the instruction-set path the sgemm dispatcher uses (kiso_path_current), so
-/// forcing a path for a measurement or a test applies to the convolutions too.
-static const kiso_conv_impl *impl(void) {
+const kiso_conv_impl *kiso_conv_current_impl(void) {
 #if defined(__x86_64__)
     int path = kiso_path_current();
     if (path == KISO_PATH_AVX2 || path == KISO_PATH_AVX512) return &kiso_conv_impl_avx2;
@@ -22,7 +20,8 @@ static const kiso_conv_impl *impl(void) {
     return &kiso_conv_impl_portable;
 }
 
-static long round_up(long x, long m) { return (x + m - 1) / m * m; }
+static const kiso_conv_impl *impl(void) { return kiso_conv_current_impl(); }
+static long round_up(long x, long m) { return kiso_round_up(x, m); }
 
 /// A stride between the shifted copies of at least `floats` floats that is 21 cache lines past
 /// a multiple of 4 KiB, so that the FW copies a tile reads do not compete for the same L1 sets.

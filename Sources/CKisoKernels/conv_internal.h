@@ -29,4 +29,11 @@ extern const kiso_conv_impl kiso_conv_impl_portable;
 extern const kiso_conv_impl kiso_conv_impl_avx2;
 #endif
 
+/// The kernels of the instruction-set path the sgemm dispatcher uses (kiso_path_current), so
+/// forcing a path for a measurement or a test applies to the convolutions too (conv.c).
+const kiso_conv_impl *kiso_conv_current_impl(void);
+
+/// x rounded up to a multiple of m.
+static inline long kiso_round_up(long x, long m) { return (x + m - 1) / m * m; }
+
 #endif

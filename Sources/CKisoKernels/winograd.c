@@ -20,15 +20,8 @@
 
 enum { LANES = 16, MOST_POSITIONS = 36 };   // channel rows padded to LANES floats; F(4×4) has 36 positions
 
-static const kiso_conv_impl *impl(void) {
-#if defined(__x86_64__)
-    int path = kiso_path_current();
-    if (path == KISO_PATH_AVX2 || path == KISO_PATH_AVX512) return &kiso_conv_impl_avx2;
-#endif
-    return &kiso_conv_impl_portable;
-}
-
-static long round_up(long x, long m) { return (x + m - 1) / m * m; }
+static const kiso_conv_impl *impl(void) { return kiso_conv_current_impl(); }
+static long round_up(long x, long m) { return kiso_round_up(x, m); }
 
 /// The output tile size for an oh×ow output: 4 when both are multiples of 4, else 2.
 static long tile_size(long oh, long ow) { return oh % 4 == 0 && ow % 4 == 0 ? 4 : 2; }
