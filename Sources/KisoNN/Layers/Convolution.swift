@@ -11,8 +11,9 @@ import Kiso
 /// thread with buffers reused across calls, and outputs written directly in NCHW order (none
 /// of the book's full-size transposes):
 /// - 3×3 filters, stride 1, pad ≤ 2, at least 8 channels and filters (DeepConvNet after its
-///   first layer): `Kernels.WinogradConvolution`, 16 multiplies per 2×2 block of outputs
-///   instead of 36 (each thread passes all of its images at once);
+///   first layer): `Kernels.WinogradConvolution`, 36 multiplies per 4×4 block of outputs
+///   instead of 144 (16 per 2×2 block instead of 36 where the output is not a multiple of 4;
+///   each thread passes all of its images at once);
 /// - other stride-1 layers with pad ≤ FH − 1 (SimpleConvNet, DeepConvNet's first layer): `Kernels.DirectConvolution`,
 ///   register-tiled kernels that read shifted copies of the padded image, never building
 ///   im2col columns (the backward pass gets all of a thread's images in one call, so small
