@@ -29,13 +29,8 @@ public final class SoftmaxWithLoss {
 
     /// `dout · (y − t) / N`, shape [N, K] (`dout` is ∂L_total/∂L, 1 by default).
     public func backward(_ dout: Float = 1) -> Tensor {
-        guard var dx = y else { fatalError("SoftmaxWithLoss.backward: called before forward") }
-        let (n, k) = (dx.shape[0], dx.shape[1])
-        let scale = dout / Float(n)
-        dx.withUnsafeMutableBufferPointer { p in
-            for (row, label) in labels.enumerated() { p[row * k + label] -= 1 }
-            for i in 0..<p.count { p[i] *= scale }
-        }
-        return dx
+        guard let y else { fatalError("SoftmaxWithLoss.backward: called before forward") }
+        let (n, k) = (y.shape[0], y.shape[1])
+        return (y - Tensor.oneHot(labels, classes: k)) * (dout / Float(n))
     }
 }
