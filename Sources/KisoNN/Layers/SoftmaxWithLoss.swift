@@ -1,4 +1,3 @@
-import Foundation
 import Kiso
 
 /// The output layer of the book's classifiers: softmax followed by the cross-entropy error,
@@ -24,7 +23,7 @@ public final class SoftmaxWithLoss {
         let probabilities = softmax(x)
         labels = classLabels(t, predictions: probabilities, operation: "SoftmaxWithLoss.forward")
         y = probabilities
-        return crossEntropyError(probabilities, Tensor(shape: [labels.count], scalars: labels.map(Float.init)))
+        return crossEntropyError(probabilities, labels: labels)
     }
 
     /// `dout · (y − t) / N`, shape [N, K] (`dout` is ∂L_total/∂L, 1 by default).
