@@ -49,6 +49,10 @@ public final class MultiLayerNet: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }
 
 /// ``MultiLayerNet`` with the chapter 6 extras: each hidden layer is
@@ -98,4 +102,8 @@ public final class MultiLayerNetExtend: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }

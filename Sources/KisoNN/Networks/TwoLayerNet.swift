@@ -31,6 +31,10 @@ public final class TwoLayerNet: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }
 
 /// Chapter 4's `simpleNet`: one weight matrix `W` [2, 3] (standard normal), scores
