@@ -53,3 +53,35 @@ public func gradientDescent(_ f: (Tensor) -> Float, initX: Tensor, learningRate 
     }
     return (x, history)
 }
+
+/// The book's `numerical_gradient` in float64, as its NumPy code computes it: central
+/// differences `(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h` for each element i of `x`. Chapter 4's
+/// demonstrations use it so their printed digits are the book's; in float32 the rounding
+/// (about ε·|f|/h ≈ 1e-2 there) would hide the point being made.
+public func numericalGradient(_ f: ([Double]) -> Double, at x: [Double], h: Double = 1e-4) -> [Double] {
+    var x = x
+    return x.indices.map { i in
+        let original = x[i]
+        x[i] = original + h
+        let plus = f(x)
+        x[i] = original - h
+        let minus = f(x)
+        x[i] = original
+        return (plus - minus) / (2 * h)
+    }
+}
+
+/// The book's `gradient_descent` in float64: `x ← x − lr·∇f(x)` for `steps` steps from `start`,
+/// with ``numericalGradient(_:at:h:)``.
+/// - Returns: the final point and the points before each step (`steps` entries, the first `start`).
+public func gradientDescent(_ f: ([Double]) -> Double, from start: [Double], learningRate lr: Double,
+                            steps: Int) -> (x: [Double], history: [[Double]]) {
+    var x = start
+    var history: [[Double]] = []
+    for _ in 0..<steps {
+        history.append(x)
+        let grad = numericalGradient(f, at: x)
+        for i in x.indices { x[i] -= lr * grad[i] }
+    }
+    return (x, history)
+}
