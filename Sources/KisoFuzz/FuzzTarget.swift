@@ -25,7 +25,7 @@ public enum FuzzTarget: String, CaseIterable, LibFuzzerTarget {
             }
         case .pickle:
             if let file = try? BookPickle.decode(bytes, file: "fuzz") {
-                FuzzCheck.tensorFile(file, "pickle") { try BookPickle.decode(BookPickle.encode($0.tensors)) }
+                FuzzCheck.tensorFile(file, "pickle") { try BookPickle.decode(BookPickle.encode($0.tensors, metadata: $0.metadata)) }
             }
         case .png:
             if let image = try? PNG.decode(bytes) { FuzzCheck.image(image) }
@@ -56,7 +56,7 @@ public enum FuzzTarget: String, CaseIterable, LibFuzzerTarget {
         case .npz:
             return [(try? NPZ.encode(tensors, metadata: ["k": "v"])) ?? [], (try? NPZ.encode(["a": small], compressed: true)) ?? []]
         case .pickle:
-            return [BookPickle.encode(tensors), BookPickle.encode(["W": small], dtype: .float64)]
+            return [BookPickle.encode(tensors, metadata: ["kiso.model": "TwoLayerNet"]), BookPickle.encode(["W": small], dtype: .float64)]
         case .png:
             var gray = Image(width: 3, height: 2, channels: 1)
             gray.pixels = [0, 50, 100, 150, 200, 250]
