@@ -20,8 +20,12 @@ public enum FuzzTarget: String, CaseIterable, LibFuzzerTarget {
             }
         case .npy: if let (tensor, dtype) = try? NPY.decode(bytes, file: "fuzz") { FuzzCheck.npy(tensor, dtype) }
         case .npz:
-            if let file = try? NPZ.decode(bytes, file: "fuzz") {
-                FuzzCheck.tensorFile(file, "npz") { try NPZ.decode(NPZ.encode($0.tensors, metadata: $0.metadata)) }
+            // As for PNG: the input as it is, and with its members' CRC-32s repaired.
+            let repaired = ZipEntries.withRepairedCRCs(bytes)
+            for input in repaired == bytes ? [bytes] : [bytes, repaired] {
+                if let file = try? NPZ.decode(input, file: "fuzz") {
+                    FuzzCheck.tensorFile(file, "npz") { try NPZ.decode(NPZ.encode($0.tensors, metadata: $0.metadata)) }
+                }
             }
         case .pickle:
             if let file = try? BookPickle.decode(bytes, file: "fuzz") {
