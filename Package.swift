@@ -54,6 +54,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+        // The README's library example: train, save, load back and evaluate a SimpleConvNet.
+        .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
         // The libFuzzer targets' checks and seeds for the file parsers (built with the sanitizers
         // and linked by Scripts/fuzz.sh; see FUZZING.md).
         .target(name: "KisoFuzz", dependencies: ["Kiso", "KisoData"]),
@@ -61,8 +63,8 @@ let package = Package(
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN", "KisoFuzz"]),
-        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
-        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
+        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
+        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
     swiftLanguageModes: [.v6]
 )
