@@ -56,12 +56,13 @@ let package = Package(
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
         // The README's library example: train, save, load back and evaluate a SimpleConvNet.
         .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
-        // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
-        .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
+        // The libFuzzer targets' checks and seeds for the file parsers (built with the sanitizers
+        // and linked by Scripts/fuzz.sh; see FUZZING.md).
+        .target(name: "KisoFuzz", dependencies: ["Kiso", "KisoData"]),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
-        .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
+        .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN", "KisoFuzz"]),
         .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
