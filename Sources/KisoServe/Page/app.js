@@ -71,6 +71,7 @@ function requestPrediction() {
   if (inFlight) { pending = true; return; }
   inFlight = true;
   pending = false;
+  document.body.dataset.busy = "1";
   canvas.toBlob(async (png) => {
     try {
       const model = currentModel();
@@ -85,6 +86,7 @@ function requestPrediction() {
     } finally {
       inFlight = false;
       if (pending) requestPrediction();
+      else delete document.body.dataset.busy;
     }
   }, "image/png");
 }
@@ -94,10 +96,10 @@ function show(answer, model) {
   const text = model.labels[answer.class];
   const out = $("prediction");
   out.dataset.class = String(answer.class);
-  out.replaceChildren(document.createTextNode(text));
+  out.replaceChildren(document.createTextNode(text + " "));
   if (text !== String(answer.class)) {
     const small = document.createElement("small");
-    small.textContent = "class " + answer.class;
+    small.textContent = "class " + answer.class + " ";
     out.append(small);
   }
   const sure = document.createElement("small");
