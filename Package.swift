@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-docc-plugin", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C micro-kernels: sgemm, vector exp, flush-to-zero, runtime CPU dispatch.
@@ -45,11 +46,20 @@ let package = Package(
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.
         .target(name: "KisoPlot", dependencies: ["Kiso", "KisoData"]),
+        // `kiso serve`: the HTTP API and the drawing page, on Hummingbird.
+        .target(
+            name: "KisoServe",
+            dependencies: [
+                "Kiso", "KisoNN", "KisoData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Page")]
+        ),
         // The commands of the `kiso` tool, as a library so tests can drive them.
         .target(
             name: "KisoCLI",
             dependencies: [
-                "Kiso", "KisoNN", "KisoData", "KisoPlot",
+                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +74,10 @@ let package = Package(
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN", "KisoFuzz"]),
         .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
+        .testTarget(name: "KisoServeTests", dependencies: [
+            "KisoServe", "KisoNN", "KisoData",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
     swiftLanguageModes: [.v6]
