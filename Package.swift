@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KisoNN", targets: ["KisoNN"]),
         .library(name: "KisoData", targets: ["KisoData"]),
         .library(name: "KisoPlot", targets: ["KisoPlot"]),
+        .library(name: "KisoAutograd", targets: ["KisoAutograd"]),
         .executable(name: "kiso", targets: ["kiso"]),
     ],
     traits: [
@@ -45,11 +46,13 @@ let package = Package(
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.
         .target(name: "KisoPlot", dependencies: ["Kiso", "KisoData"]),
+        // Define-by-run automatic differentiation on Kiso tensors (the sequel, DeZero).
+        .target(name: "KisoAutograd", dependencies: ["Kiso", "KisoNN", "KisoData", "KisoPlot"]),
         // The commands of the `kiso` tool, as a library so tests can drive them.
         .target(
             name: "KisoCLI",
             dependencies: [
-                "Kiso", "KisoNN", "KisoData", "KisoPlot",
+                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoAutograd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
         .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
+        .testTarget(name: "KisoAutogradTests", dependencies: ["KisoAutograd", "KisoNN"]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
     ],
     swiftLanguageModes: [.v6]
