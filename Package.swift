@@ -40,8 +40,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // The book: functions, layers, networks, optimizers, Trainer, search.
-        .target(name: "KisoNN", dependencies: ["Kiso"]),
+        // The book: functions, layers, networks, optimizers, Trainer, search; the model catalogue and checkpoints.
+        .target(name: "KisoNN", dependencies: ["Kiso", "KisoData"]),
         // Data sets and file formats: IDX/MNIST, safetensors, npy/npz, pickles, PNG.
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.

@@ -91,6 +91,21 @@ public struct TrainingResult: Sendable {
     public let stopped: Bool
     /// Iterations completed.
     public let iterations: Int
+    /// The first iteration whose loss was NaN or ±∞ (a run that went on diverged).
+    public let divergedAtIteration: Int?
+}
+
+/// The first non-finite loss of a run, reported to ``Trainer/onDivergence``.
+public struct DivergenceReport: Sendable, Equatable {
+    /// The iteration (1-based) whose loss was NaN or ±∞.
+    public let iteration: Int
+    /// That loss.
+    public let loss: Float
+    /// The learning rate in use.
+    public let learningRate: Float
+
+    /// The book's advice, for messages: try a smaller learning rate.
+    public var hint: String { "try a smaller learning rate than \(learningRate)" }
 }
 
 /// Errors a training run can raise.
