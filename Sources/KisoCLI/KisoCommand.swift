@@ -19,6 +19,7 @@ public struct KisoCommand: ParsableCommand {
             ExperimentCommand.self,
             DataCommand.self,
             BenchCommand.self,
+            AutogradCommand.self,
         ]
     )
 

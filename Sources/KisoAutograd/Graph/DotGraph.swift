@@ -74,7 +74,10 @@ public struct DotGraph {
             try? FileManager.default.removeItem(at: temporary)
             throw DotGraphError(description: "Graphviz's dot failed on \(url.lastPathComponent) (status \(process.terminationStatus))")
         }
-        _ = try FileManager.default.replaceItemAt(svg, withItemAt: temporary)
+        guard rename(temporary.path, svg.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw DotGraphError(description: "cannot write \(svg.path)")
+        }
         return svg
     }
 

@@ -2,14 +2,15 @@ import Kiso
 
 /// The activation between the layers of an ``MLP``.
 public enum Activation: String, CaseIterable, Sendable {
-    /// `sigmoid` (DeZero's default for `MLP`) or `relu`.
-    case sigmoid, relu
+    /// `sigmoid` (DeZero's default for `MLP`), `relu` or `tanh`.
+    case sigmoid, relu, tanh
 
     /// The activation applied to `x`.
     public func callAsFunction(_ x: Variable) -> Variable {
         switch self {
         case .sigmoid: KisoAutograd.sigmoid(x)
         case .relu: KisoAutograd.relu(x)
+        case .tanh: KisoAutograd.tanh(x)
         }
     }
 }
