@@ -46,6 +46,15 @@ import Testing
         #expect(untouched.data.scalars == [5])
     }
 
+    @Test func dataThatRequiresNoGradGetsNoneAndTheWeightsStillDo() {
+        let x = Variable(Tensor([[1, 2]]))
+        x.requiresGrad = false
+        let (w, b) = (Variable(Tensor([[1], [1]])), Variable(Tensor([0])))
+        sum(linear(x, w, b)).backward()
+        #expect(x.grad == nil)
+        #expect(w.grad!.data.scalars == [1, 2] && b.grad!.data.scalars == [1])
+    }
+
     @Test func dataLoaderCoversEveryIndexOncePerEpochInBatches() {
         let x = Tensor(shape: [7, 1], scalars: (0..<7).map(Float.init))
         let loader = DataLoader(inputs: x, labels: Array(0..<7), batchSize: 3, seed: 4)

@@ -24,6 +24,13 @@ open class Function {
     /// The outputs that are still alive.
     public var outputs: [Variable] { outputReferences.compactMap(\.variable) }
 
+    /// Whether backward needs the gradient of input `index`: the input was computed by a
+    /// function, or asks for one (``Variable/requiresGrad``). Backward rules may skip the
+    /// work for the others and return nil.
+    public func needsGradient(_ index: Int) -> Bool {
+        inputs[index].creator != nil || inputs[index].requiresGrad
+    }
+
     /// The name shown in graphs: the class name (`Add`, `Tanh`, …).
     open var name: String { String(describing: type(of: self)) }
 

@@ -26,6 +26,10 @@ public final class Variable {
     public var grad: Variable?
     /// The function whose output this variable is; `nil` for inputs and parameters.
     public private(set) var creator: Function?
+    /// Whether backward computes a gradient for this variable when it is an input of the
+    /// graph (no creator). True by default, as in DeZero; turn it off for data (the images
+    /// of a batch) so that functions skip work nothing will use — the first layer's ∂x.
+    public var requiresGrad = true
     /// One more than the generation of its creator (0 without one): backward processes
     /// later generations first, so each gradient is complete before it is passed on.
     public private(set) var generation = 0

@@ -33,6 +33,7 @@ public final class MatMul: Function {
 
 /// The fully connected layer's function, `y = x · W + b` (DeZero's `LinearFunction`);
 /// `∂x = gy · Wᵀ`, `∂W = xᵀ · gy`, `∂b = Σ_n gy`. `x` is [N, D], `W` [D, M], `b` [M].
+/// ∂x is skipped when nothing needs it (``Function/needsGradient(_:)``), as for a batch of images.
 public final class LinearFunction: Function {
     override public func forward(_ xs: [Tensor]) -> [Tensor] {
         let y = Kiso.matmul(xs[0], xs[1])
@@ -40,7 +41,8 @@ public final class LinearFunction: Function {
     }
     override public func backward(_ gys: [Variable]) -> [Variable?] {
         let (x, W, gy) = (inputs[0], inputs[1], gys[0])
-        var grads: [Variable?] = [matmul(gy, W, transposeB: true), matmul(x, gy, transposeA: true)]
+        var grads: [Variable?] = [needsGradient(0) ? matmul(gy, W, transposeB: true) : nil,
+                                  matmul(x, gy, transposeA: true)]
         if inputs.count > 2 { grads.append(sumTo(gy, inputs[2].shape)) }
         return grads
     }

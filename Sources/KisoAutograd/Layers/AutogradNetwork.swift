@@ -45,6 +45,7 @@ public final class AutogradNetwork: Network {
     /// The scores for batch `x` as a graph over `variables` (W1, b1, W2, …).
     private func scores(_ x: Tensor, _ variables: [Variable]) -> Variable {
         var y = Variable(x.ndim == 2 ? x : x.reshaped([x.shape[0], -1]))
+        y.requiresGrad = false   // the images: the first layer's ∂x is not computed
         for i in 0..<layerCount {
             y = linear(y, variables[2 * i], variables[2 * i + 1])
             if i < layerCount - 1 { y = activation(y) }
