@@ -19,10 +19,10 @@ import Kiso
 public final class Variable {
     /// The value.
     public var data: Tensor
-    /// An optional name, shown in graphs (``dotGraph(of:verbose:)``).
+    /// An optional name, shown in graphs (``DotGraph``).
     public var name: String?
     /// ∂(output)/∂self after ``backward(retainGrad:createGraph:)``, shaped like ``data``;
-    /// itself a variable, so that it can be differentiated again (``createGraph``).
+    /// itself a variable, so that it can be differentiated again (backward with `createGraph`).
     public var grad: Variable?
     /// The function whose output this variable is; `nil` for inputs and parameters.
     public private(set) var creator: Function?

@@ -23,6 +23,6 @@ extension Optimizer {
         for (variable, entry) in zip(owners, held) { variable.data = entry.parameter.value }
     }
 
-    /// One update of every parameter of `model` (see ``update(_:)-(_)``).
+    /// One update of every parameter of `model` (its ``Module/parameters``).
     public func update(_ model: Module) { update(model.parameters) }
 }
