@@ -42,7 +42,8 @@ import Testing
 
     @Test func badFlagsAreOneLineErrors() {
         for arguments in [["autograd", "tanh-graph", "--order", "0"], ["autograd", "spiral", "--lr", "-1"],
-                          ["autograd", "rosenbrock", "--iterations", "0"]] {
+                          ["autograd", "rosenbrock", "--iterations", "0"],
+                          ["autograd", "spiral", "--save", "/nonexistent-folder/spiral.safetensors"]] {
             let run = runKiso(arguments)
             #expect(run.status == 1)
             #expect(run.standardError.hasPrefix("Error: ") && run.standardError.split(separator: "\n").count == 1)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KisoAutograd
+import KisoNN
 
 /// `kiso autograd spiral`: a two-layer MLP classifies the three-arm spiral.
 public struct SpiralCommand: ConsoleCommand {
@@ -34,6 +35,12 @@ public struct SpiralCommand: ConsoleCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(hidden, "--hidden")
         try requirePositiveRate(lr, "--lr")
+        // Refused now rather than after the training: a destination that cannot be written.
+        if let save {
+            do { try ModelCheckpoint.checkDestination(URL(fileURLWithPath: save)) } catch let error as ModelError {
+                throw ValidationError("--save: \(error.description)")
+            }
+        }
     }
 
     public func execute(_ console: Console) throws {
