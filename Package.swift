@@ -57,15 +57,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+        // The README's library example: train, save, load back and evaluate a SimpleConvNet.
+        .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
         // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
         .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
-        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
+        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
         .testTarget(name: "KisoAutogradTests", dependencies: ["KisoAutograd", "KisoNN"]),
-        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
+        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,9 +10,11 @@ public func numericalDiff(_ f: (Double) -> Double, _ x: Double, h: Double = 1e-4
 
 /// The gradient of the scalar function `f` at `x` by central differences, shaped like `x`
 /// (any shape): for each element, `x[i]` is set to `x[i] ± h`, `f(x)` evaluated, and the
-/// element restored — `x` holds its original values again on return.
+/// element restored — `x` holds its original values again on return. `f` may return `Float`
+/// or `Double` (a loss summed in double precision has less rounding to amplify).
 ///
-/// The difference is divided by the step float32 actually took, `(x+h) − (x−h)`, not by 2h.
+/// The difference is divided by the step float32 actually took, `(x+h) − (x−h)`, not by 2h,
+/// so a function linear in `x[i]` gives its exact slope up to the rounding of `f` itself.
 /// In float32 the rounding error of the estimate is about ε·|f| / h (ε ≈ 6e-8), so with the
 /// book's h = 1e-4 a loss near 2.3 gives errors near 1e-3; gradient checks of networks in
 /// float32 use h = 1e-2 (see ``Network/numericalGradient(_:_:h:)``).
@@ -20,7 +22,8 @@ public func numericalDiff(_ f: (Double) -> Double, _ x: Double, h: Double = 1e-4
 ///   - f: the function; it reads the current `x` it is given.
 ///   - x: the point; perturbed in place during the call and restored.
 ///   - h: the step (the book's 1e-4).
-public func numericalGradient(_ f: (Tensor) -> Float, _ x: inout Tensor, h: Float = 1e-4) -> Tensor {
+public func numericalGradient<Value: BinaryFloatingPoint>(_ f: (Tensor) -> Value, _ x: inout Tensor,
+                                                          h: Float = 1e-4) -> Tensor {
     var grad = Tensor.zeros(like: x)
     for i in 0..<x.count {
         let original = x.withUnsafeBufferPointer { $0[i] }
