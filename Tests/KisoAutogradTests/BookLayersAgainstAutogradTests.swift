@@ -137,3 +137,64 @@ import Testing
         #expect(Self.close(grad, numeric))
     }
 }
+
+/// Chapter 7's layers against autograd's conv2d and max pooling (the same tensor operations
+/// underneath, reached through different code), and both against central differences.
+@Suite struct ConvolutionLayersAgainstAutogradTests {
+    typealias Support = BookLayersAgainstAutogradTests
+
+    @Test func convolutionMatchesConv2d() throws {
+        let x = Support.random([2, 3, 6, 5], seed: 30), w = Support.random([4, 3, 3, 3], seed: 31)
+        let b = Support.random([4], seed: 32)
+        let layer = Convolution(W: w, b: b, stride: 2, pad: 1)
+        let y = layer.forward(x, training: true)
+        let dout = Support.random(y.shape, seed: 33)
+        let dx = layer.backward(dout)
+        let grads = Support.autograd({ try! conv2d($0[0], $0[1], $0[2], stride: 2, pad: 1) }, [x, w, b], dout: dout)
+        #expect(Support.close(grads[0], dx) && Support.close(grads[1], layer.W.gradient) && Support.close(grads[2], layer.b.gradient))
+        let numeric = Support.numerical({ try! Kiso.conv2d($0, w, b, stride: 2, pad: 1) }, at: x, dout: dout)
+        #expect(Support.close(dx, numeric))
+        let numericW = Support.numerical({ try! Kiso.conv2d(x, $0, b, stride: 2, pad: 1) }, at: w, dout: dout)
+        #expect(Support.close(grads[1], numericW))
+    }
+
+    @Test func poolingMatchesMaxPool2d() throws {
+        // Distinct values 0.1 apart: no ties within a window, so central differences are exact.
+        var generator = RandomGenerator(seed: 34)
+        let x = Tensor(shape: [2, 3, 4, 4], scalars: generator.permutation(96).map { Float($0) * 0.1 - 4.8 })
+        let layer = Pooling(poolHeight: 2, poolWidth: 2, stride: 2)
+        let y = layer.forward(x, training: true)
+        let dout = Support.random(y.shape, seed: 35)
+        let dx = layer.backward(dout)
+        let grad = Support.autograd({ try! maxPool2d($0[0], size: 2, stride: 2) }, [x], dout: dout)[0]
+        #expect(Support.close(grad, dx, 0))
+        let numeric = Support.numerical({ try! Kiso.maxPool2d($0, height: 2, width: 2, stride: 2).output }, at: x, dout: dout)
+        #expect(Support.close(dx, numeric))
+    }
+
+    @Test func aFilterLargerThanTheInputIsAnError() {
+        let x = Variable(Tensor.zeros([1, 1, 3, 3])), w = Variable(Tensor.zeros([1, 1, 5, 5]))
+        #expect(throws: ConvolutionShapeError.self) { try conv2d(x, w) }
+        #expect(throws: ConvolutionShapeError.self) { try maxPool2d(x, size: 4, stride: 1) }
+    }
+
+    @Test func aSmallConvNetLearnsThroughAutograd() throws {
+        // conv 4×3×3 → ReLU → pool → linear: the loss on a fixed batch falls under Adam.
+        var generator = RandomGenerator(seed: 36)
+        let x = Tensor.randn([8, 1, 6, 6], using: &generator)
+        let labels = (0..<8).map { $0 % 2 }
+        let conv = Conv2d(1, 4, kernelSize: 3, pad: 1, generator: &generator)
+        let fc = Linear(4 * 3 * 3, 2, generator: &generator)
+        let optimizer = Adam(learningRate: 0.01)
+        var losses: [Float] = []
+        for _ in 0..<30 {
+            let h = try maxPool2d(relu(conv(Variable(x))))
+            let loss = softmaxCrossEntropy(fc(h), labels)
+            conv.clearGrads(); fc.clearGrads()
+            loss.backward()
+            optimizer.update(conv.parameters.map { ("conv.\($0.name)", $0.variable) } + fc.parameters.map { ("fc.\($0.name)", $0.variable) })
+            losses.append(loss.data.scalar)
+        }
+        #expect(losses.last! < 0.5 * losses.first!)
+    }
+}
