@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KisoNN", targets: ["KisoNN"]),
         .library(name: "KisoData", targets: ["KisoData"]),
         .library(name: "KisoPlot", targets: ["KisoPlot"]),
+        .library(name: "KisoAutograd", targets: ["KisoAutograd"]),
         .executable(name: "kiso", targets: ["kiso"]),
     ],
     traits: [
@@ -55,11 +56,13 @@ let package = Package(
             ],
             resources: [.copy("Page")]
         ),
+        // Define-by-run automatic differentiation on Kiso tensors (the sequel, DeZero).
+        .target(name: "KisoAutograd", dependencies: ["Kiso", "KisoNN", "KisoData", "KisoPlot"]),
         // The commands of the `kiso` tool, as a library so tests can drive them.
         .target(
             name: "KisoCLI",
             dependencies: [
-                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe",
+                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe", "KisoAutograd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +81,7 @@ let package = Package(
             "KisoServe", "KisoNN", "KisoData",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "KisoAutogradTests", dependencies: ["KisoAutograd", "KisoNN"]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
     swiftLanguageModes: [.v6]
