@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kiso
 import KisoData
+import KisoDistributed
 import KisoNN
 import KisoPlot
 
@@ -11,6 +12,11 @@ struct TrainingSession {
     let command: TrainCommand
     let setup: TrainingSetup
     let console: Console
+    /// The MPI job when training data-parallel (`--distributed`).
+    var job: DistributedJob? = nil
+
+    /// Whether this process reports and writes files: always, except on ranks other than 0.
+    private var isReporter: Bool { (job?.rank ?? 0) == 0 }
 
     func run() throws {
         let record = setup.record
@@ -27,6 +33,7 @@ struct TrainingSession {
             trainer = try Trainer(network: setup.network, xTrain: train.images, tTrain: train.labels,
                                   xTest: test.images, tTest: test.labels, configuration: record.trainer)
             if let state = setup.resumeState { try trainer.restore(state) }
+            trainer.dataParallel = job?.coordinator(for: setup.network)
         } catch {
             throw KisoError("\(error)")
         }
@@ -46,11 +53,26 @@ struct TrainingSession {
         let stopAfter = command.stopAfter
         trainer.shouldStop = { [unowned trainer] in
             if let stopAfter, trainer.iteration >= stopAfter { interrupt.raise() }
-            return interrupt.isRaised
+            // Data-parallel, every rank stops at the same iteration when any rank was interrupted.
+            guard let parallel = trainer.dataParallel else { return interrupt.isRaised }
+            return ((try? parallel.sum([interrupt.isRaised ? 1 : 0]))?[0] ?? 1) > 0
         }
         let display = EpochDisplay(console: console, trainer: trainer)
-        trainer.onProgress = { display.progress($0) }
-        trainer.onEpoch = { display.epochEnded($0) }
+        let killAfter = job.flatMap { $0.rank == $0.worldSize - 1 ? command.killLastRankAfter : nil }
+        trainer.onProgress = { progress in
+            display.progress(progress)
+            if let killAfter, progress.iteration >= killAfter { kill(getpid(), SIGKILL) }
+        }
+        trainer.onEpoch = { [unowned trainer] report in
+            display.epochEnded(report)
+            if let every = command.checkpointEvery, report.epoch % every == 0, isReporter {
+                do {
+                    try writeCheckpoint(trainer)
+                } catch {
+                    console.errorLine("Warning: could not write the checkpoint after epoch \(report.epoch): \(error)")
+                }
+            }
+        }
 
         let start = Date()
         let result: TrainingResult
@@ -63,6 +85,10 @@ struct TrainingSession {
         display.abandon()
         let seconds = Date().timeIntervalSince(start)
 
+        if let folder = command.rankWeights, let job {
+            try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: dataset.rawValue, record: nil,
+                                        to: URL(fileURLWithPath: folder).appendingPathComponent("rank-\(job.rank).safetensors"))
+        }
         if result.stopped {
             try saveInterrupted(trainer)
             throw ExitCode(130)
@@ -70,16 +96,27 @@ struct TrainingSession {
         try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: seconds)
     }
 
-    /// Saves the full training state after Ctrl-C and says how to continue.
-    private func saveInterrupted(_ trainer: Trainer) throws {
-        let path = command.save ?? "\(setup.model.rawValue)-checkpoint.safetensors"
+    /// Where the resumable checkpoint goes (Ctrl-C, `--checkpoint-every`): the `--save` file,
+    /// else `<model>-checkpoint.safetensors`.
+    private var checkpointPath: String { command.save ?? "\(setup.model.rawValue)-checkpoint.safetensors" }
+
+    /// Writes the full training state to ``checkpointPath``.
+    private func writeCheckpoint(_ trainer: Trainer) throws {
         let state = trainer.state
         var record = setup.record
         record.progress = state.progress
         try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: record.dataset,
                                     optimizer: state.optimizer,
-                                    record: record, to: URL(fileURLWithPath: path))
-        var resume = "kiso train --resume \(path)"
+                                    record: record, to: URL(fileURLWithPath: checkpointPath))
+    }
+
+    /// Saves the full training state after Ctrl-C (rank 0 only) and says how to continue.
+    private func saveInterrupted(_ trainer: Trainer) throws {
+        guard isReporter else { return }
+        let path = checkpointPath
+        try writeCheckpoint(trainer)
+        var resume = job.map { "mpirun -np \($0.worldSize) kiso train --distributed" } ?? "kiso train"
+        resume += " --resume \(path)"
         if let data = command.datasetOptions.data { resume += " --data \(data)" }
         if command.save != nil { resume += " --save \(path)" }
         console.errorLine("Interrupted at iteration \(trainer.iteration) of \(trainer.maxIterations); saved the training state to \(path).")
@@ -100,12 +137,12 @@ struct TrainingSession {
                             testAccuracy, testCount, trainAccuracy, finalLoss))
         console.line(String(format: "%d iterations in %.1f s (%.1f it/s), peak memory %.0f MB.",
                             result.iterations, seconds, rate, memory ?? 0))
-        if let save = command.save {
+        if let save = command.save, isReporter {
             try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: dataset.rawValue, record: nil,
                                         to: URL(fileURLWithPath: save))
             console.line("Saved the weights to \(save).")
         }
-        if let plot = command.plot {
+        if let plot = command.plot, isReporter {
             let url = URL(fileURLWithPath: plot)
             try writeSVG(Self.curves(history, lossPerEpoch: lossPerEpoch, title: "\(setup.model.rawValue) on \(dataset)"), to: url)
             console.line("Wrote the curves to \(plot).")
@@ -129,6 +166,7 @@ struct TrainingSession {
             summary["train_accuracy_per_epoch"] = history.trainAccList
             summary["test_accuracy_per_epoch"] = history.testAccList
             summary["loss_per_epoch"] = lossPerEpoch
+            if let job { summary["ranks"] = job.worldSize }
             console.line(summary.render())
         }
     }
