@@ -40,8 +40,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // The book: functions, layers, networks, optimizers, Trainer, search.
-        .target(name: "KisoNN", dependencies: ["Kiso"]),
+        // The book: functions, layers, networks, optimizers, Trainer, search; the model catalogue and checkpoints.
+        .target(name: "KisoNN", dependencies: ["Kiso", "KisoData"]),
         // The system Open MPI, only with the `MPI` trait.
         .systemLibrary(
             name: "CMPI",
@@ -66,14 +66,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+        // The README's library example: train, save, load back and evaluate a SimpleConvNet.
+        .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
         // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
         .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
-        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
-        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
+        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
+        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
         .testTarget(name: "KisoDistributedTests", dependencies: ["KisoDistributed"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,11 +13,12 @@ private let builtWithMPI = false
 /// `swift test --traits MPI --filter Distributed` with Open MPI installed).
 @Suite(.enabled(if: builtWithMPI, "built without the MPI trait; run bash .ci/mpi.sh (swift test --traits MPI) to test data-parallel training"))
 struct DistributedTrainingTests {
-    /// SimpleConvNet, and a fully connected network with dropout and batch norm; a batch of
+    /// SimpleConvNet, and a fully connected network with dropout (batch normalization uses each
+    /// rank's own statistics, so it is not expected to match as closely); a batch of
     /// 50, which 4 ranks share unevenly (12, 13, 12, 13).
     static let models: [[String]] = [
         ["--model", "simple-convnet", "--epochs", "2"],
-        ["--model", "multi-layer-extend", "--hidden", "32,32", "--dropout", "0.2", "--batchnorm", "--optimizer", "adam", "--epochs", "3"],
+        ["--model", "multi-layer-extend", "--hidden", "32,32", "--dropout", "0.2", "--optimizer", "adam", "--epochs", "3"],
     ]
 
     static func arguments(_ data: SyntheticData, _ model: [String]) -> [String] {

@@ -89,7 +89,7 @@ import Testing
         (["--dropout", "1.5"], "--dropout must be in [0, 1)"),
         (["--hidden", "10,x"], "--hidden expects positive sizes"),
         (["--model", "resnet"], "resnet"),
-        (["--model", "two-layer", "--batchnorm"], "--batchnorm and --dropout need --model multi-layer-extend"),
+        (["--model", "two-layer", "--batchnorm"], "batch normalization and dropout need multi-layer-extend"),
         (["--plot", "curves.png"], "--plot writes SVG"),
     ])
     func badArgumentsExitOneWithOneLine(arguments: [String], message: String) {

@@ -1,5 +1,5 @@
 import Testing
-@testable import KisoDistributed
+import KisoDistributed
 
 @Suite struct ThreadsPerRankTests {
     @Test func dividesTheCoresAmongTheRanksOnTheHost() {

@@ -34,7 +34,7 @@ public struct TwoLayerBenchmark: ConsoleCommand {
 
     public func execute(_ console: Console) throws {
         output.configure(console)
-        let name = dataset.dataset.map(DatasetOptions.name) ?? .fashionMNIST
+        let name = dataset.dataset ?? .fashionMNIST
         // Images stay bytes (47 MB, not 188 MB); each mini-batch is converted to float32 when drawn.
         let train = try dataset.loadBytes(name, split: .train, flatten: true, console: console)
         let test = try dataset.loadBytes(name, split: .test, flatten: true, console: console)

@@ -19,19 +19,19 @@ struct TrainingSession {
     private var isReporter: Bool { (job?.rank ?? 0) == 0 }
 
     func run() throws {
-        let record = setup.record
-        guard let dataset = DatasetName(rawValue: record.dataset) else {
-            throw KisoError("the checkpoint names an unknown data set '\(record.dataset)'")
-        }
+        let data = setup.data, dataset = data.dataset
         let flatten = !setup.model.takesImages
         // Images stay bytes (47 MB rather than 188 MB for 60 000); the trainer converts each batch.
-        let train = try command.datasetOptions.loadBytes(dataset, split: .train, flatten: flatten, limit: record.trainLimit, console: console)
-        let test = try command.datasetOptions.loadBytes(dataset, split: .test, flatten: flatten, limit: record.testLimit, console: console)
+        let train = try command.datasetOptions.loadBytes(dataset, split: .train, flatten: flatten, limit: data.trainLimit, console: console)
+        let test = try command.datasetOptions.loadBytes(dataset, split: .test, flatten: flatten, limit: data.testLimit, console: console)
 
+        guard setup.trainer.miniBatchSize <= train.count else {
+            throw KisoError("the batch of \(setup.trainer.miniBatchSize) images is larger than the training set of \(train.count); give a --batch-size of at most \(train.count)")
+        }
         let trainer: Trainer
         do {
             trainer = try Trainer(network: setup.network, xTrain: train.images, tTrain: train.labels,
-                                  xTest: test.images, tTest: test.labels, configuration: record.trainer)
+                                  xTest: test.images, tTest: test.labels, configuration: setup.trainer)
             if let state = setup.resumeState { try trainer.restore(state) }
             trainer.dataParallel = job?.coordinator(for: setup.network)
         } catch {
@@ -39,9 +39,9 @@ struct TrainingSession {
         }
         // Listen to Ctrl-C from here on: the header below tells the user training has begun.
         let interrupt = InterruptFlag()
-        interrupt.install()
+        interrupt.install(signals: job == nil ? [SIGINT] : [SIGINT, SIGUSR1])
         defer { interrupt.uninstall() }
-        let settings = record.trainer
+        let settings = setup.trainer
         let lr = settings.optimizer.learningRate ?? settings.optimizer.kind.defaultLearningRate
         console.info("Training \(setup.model.rawValue) on \(dataset) (\(train.count) training, \(test.count) test images): "
                      + "\(settings.optimizer.kind.rawValue) lr \(lr), batch \(settings.miniBatchSize), "
@@ -73,6 +73,11 @@ struct TrainingSession {
                 }
             }
         }
+        trainer.onDivergence = { _ in display.abandon() }
+        trainer.onInterrupt = { trainer in
+            display.abandon()
+            try saveInterrupted(trainer)
+        }
 
         let start = Date()
         let result: TrainingResult
@@ -84,15 +89,11 @@ struct TrainingSession {
         }
         display.abandon()
         let seconds = Date().timeIntervalSince(start)
-
         if let folder = command.rankWeights, let job {
-            try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: dataset.rawValue, record: nil,
-                                        to: URL(fileURLWithPath: folder).appendingPathComponent("rank-\(job.rank).safetensors"))
+            try save(trainer.network, to: URL(fileURLWithPath: folder).appendingPathComponent("rank-\(job.rank).safetensors"),
+                     dataset: dataset)
         }
-        if result.stopped {
-            try saveInterrupted(trainer)
-            throw ExitCode(130)
-        }
+        if result.stopped { throw ExitCode(130) }
         try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: seconds)
     }
 
@@ -102,12 +103,16 @@ struct TrainingSession {
 
     /// Writes the full training state to ``checkpointPath``.
     private func writeCheckpoint(_ trainer: Trainer) throws {
-        let state = trainer.state
-        var record = setup.record
-        record.progress = state.progress
-        try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: record.dataset,
-                                    optimizer: state.optimizer,
-                                    record: record, to: URL(fileURLWithPath: checkpointPath))
+        do { try trainer.saveCheckpoint(to: URL(fileURLWithPath: checkpointPath), data: setup.data) } catch let error as ModelError {
+            throw KisoError(error.description)
+        }
+    }
+
+    /// Saves `network`'s weights to `url`.
+    private func save(_ network: any Network, to url: URL, dataset: DatasetName) throws {
+        do { try network.save(to: url, dataset: dataset) } catch let error as ModelError {
+            throw KisoError(error.description)
+        }
     }
 
     /// Saves the full training state after Ctrl-C (rank 0 only) and says how to continue.
@@ -138,8 +143,7 @@ struct TrainingSession {
         console.line(String(format: "%d iterations in %.1f s (%.1f it/s), peak memory %.0f MB.",
                             result.iterations, seconds, rate, memory ?? 0))
         if let save = command.save, isReporter {
-            try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: dataset.rawValue, record: nil,
-                                        to: URL(fileURLWithPath: save))
+            try self.save(trainer.network, to: URL(fileURLWithPath: save), dataset: dataset)
             console.line("Saved the weights to \(save).")
         }
         if let plot = command.plot, isReporter {

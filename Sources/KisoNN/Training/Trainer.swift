@@ -76,8 +76,9 @@ public final class Trainer {
         guard configuration.miniBatchSize > 0, configuration.epochs > 0, (configuration.iterations ?? 1) > 0 else {
             throw TrainingError.invalidSetup("mini-batch size \(configuration.miniBatchSize), epochs \(configuration.epochs) and iterations must be positive")
         }
-        guard configuration.miniBatchSize <= trainSize else {
-            throw TrainingError.invalidSetup("the mini-batch of \(configuration.miniBatchSize) samples is larger than the training set of \(trainSize)")
+        // Batches drawn with replacement may be larger than the data, as the book's np.random.choice allows.
+        if configuration.sampling == .shuffledEpochs && configuration.miniBatchSize > trainSize {
+            throw TrainingError.invalidSetup("a shuffled epoch of \(trainSize) samples holds no full batch of \(configuration.miniBatchSize)")
         }
         self.network = network
         self.optimizer = configuration.optimizer.makeOptimizer()
