@@ -108,3 +108,14 @@ func runMPI(ranks: Int, _ arguments: [String]) throws -> KisoRun {
                            "-np", "\(ranks)", executable.path] + arguments,
                           environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"], timeout: 120)
 }
+
+@Suite(.enabled(if: !builtWithMPI, "built with the MPI trait: --distributed works"))
+struct DistributedWithoutMPITests {
+    @Test func distributedSaysHowToBuildWithMPI() {
+        let data = SyntheticData(trainCount: 100, testCount: 50)
+        let run = runKiso(["train", "--data", data.root.path, "--dataset", "mnist", "--distributed", "--model", "two-layer"])
+        #expect(run.status != 0)
+        #expect(run.standardError.hasPrefix("Error: --distributed: this kiso was built without MPI"), "\(run.standardError)")
+        #expect(run.standardError.contains("--traits MPI"))
+    }
+}
