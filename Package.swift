@@ -15,6 +15,7 @@ let package = Package(
     ],
     traits: [
         .trait(name: "OpenBLAS", description: "Matrix multiply by the system OpenBLAS (cblas_sgemm) instead of Kiso's own kernels. Linux; needs libopenblas-dev. Off by default."),
+        .trait(name: "MPI", description: "Data-parallel training over Open MPI (`mpirun -np N kiso train --distributed`). Needs libopenmpi-dev or Homebrew's open-mpi. Off by default."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,17 @@ let package = Package(
         ),
         // The book: functions, layers, networks, optimizers, Trainer, search; the model catalogue and checkpoints.
         .target(name: "KisoNN", dependencies: ["Kiso", "KisoData"]),
+        // The system Open MPI, only with the `MPI` trait.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]
+        ),
+        // Data-parallel training: the MPI communicator and the Trainer's gradient averager.
+        .target(name: "KisoDistributed", dependencies: [
+            "Kiso", "KisoNN",
+            .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+        ]),
         // Data sets and file formats: IDX/MNIST, safetensors, npy/npz, pickles, PNG.
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.
@@ -62,7 +74,7 @@ let package = Package(
         .target(
             name: "KisoCLI",
             dependencies: [
-                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe", "KisoAutograd",
+                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe", "KisoAutograd", "KisoDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +95,7 @@ let package = Package(
         ]),
         .testTarget(name: "KisoAutogradTests", dependencies: ["KisoAutograd", "KisoNN"]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
+        .testTarget(name: "KisoDistributedTests", dependencies: ["KisoDistributed"]),
     ],
     swiftLanguageModes: [.v6]
 )
