@@ -4,22 +4,24 @@
 // the forward pass, the filter gradient ∂W (+ ∂b) alone, and the input gradient ∂x (backward
 // with ∂x minus backward without). Best of 7 repetitions over N images (default 60), so a busy machine
 // mostly costs repetitions, not accuracy. A kernel-level profile for comparing kernel
-// variants, not a claim against a reference (that is convnet_vs_pytorch.py).
+// variants, not a claim against a reference (that is convnet_vs_pytorch.py). Timed by the
+// thread's CPU time, so that a shared machine's other processes cost repetitions, not accuracy.
 //
 //   clang -O2 -ISources/CKisoKernels/include -ISources/CKisoKernels Benchmarks/conv_layers.c \
-//       Sources/CKisoKernels/*.c -lpthread -lm -o /tmp/conv_layers && /tmp/conv_layers 60
+//       Sources/CKisoKernels/*.c -lpthread -lm -o /tmp/conv_layers && /tmp/conv_layers 60 [PATH]
 //
-// (The kernels of the best path this CPU supports, as in the library.)
+// PATH: portable, avx2, avx512 or neon (default: the best path this CPU supports, as in the library).
 #include "CKisoKernels.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 enum { REPETITIONS = 7 };
 
 static double now(void) {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -82,6 +84,16 @@ int main(int argc, char **argv) {
                             {32, 14, 14, 2, 32, 3, 1}, {32, 8, 8, 1, 64, 3, 1},   {64, 8, 8, 1, 64, 3, 1}};
     const char *names[] = {"direct", "winograd"};
     long n = argc > 1 ? atol(argv[1]) : 60;
+    if (argc > 2) {
+        int path = -1;
+        for (int p = 0; p < KISO_PATH_COUNT; p++)
+            if (strcmp(argv[2], kiso_path_name(p)) == 0) path = p;
+        if (path < 0 || !kiso_path_force(path)) {
+            fprintf(stderr, "Error: this CPU or build cannot run the path '%s'\n", argv[2]);
+            return 1;
+        }
+    }
+    printf("path: %s\n", kiso_path_name(kiso_path_current()));
     double total[2] = {0, 0}, flops = 0;
     for (int li = 0; li < 6; li++) {
         layer l = layers[li];

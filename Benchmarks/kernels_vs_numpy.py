@@ -11,6 +11,11 @@ and the best of each side is kept, so that both meet the same moments of a share
 
 (Unset those two variables for this command alone: this machine's environment may set them
 for older OpenBLAS builds, and they slow NumPy's own, current OpenBLAS.)
+To compare one instruction set on both sides, force Kiso's path and OpenBLAS's kernels together:
+
+    python3 Benchmarks/kernels_vs_numpy.py --path avx2 --openblas-coretype Haswell
+    python3 Benchmarks/kernels_vs_numpy.py --path avx512 --openblas-coretype SkylakeX
+
 Needs: numpy, threadpoolctl (pip install threadpoolctl).
 """
 import argparse
@@ -22,8 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,8 +80,10 @@ def numpy_elementwise(count, repeats, cpu_clock):
     }
 
 
-def run_kiso(binary, repeats, cpu_clock, shapes=None):
+def run_kiso(binary, repeats, cpu_clock, shapes=None, path=None):
     cmd = [binary, "bench", "kernels", "--json", "--repeats", str(repeats)] + (["--cpu-clock"] if cpu_clock else [])
+    if path:
+        cmd += ["--path", path]
     if shapes:
         cmd += ["--shapes", shapes]
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
@@ -104,11 +109,20 @@ def main():
                         help="measure each shape this many times, alternating Kiso and NumPy, and keep each side's best")
     parser.add_argument("--cpu-clock", action="store_true",
                         help="time 1-thread rows (both sides) by the calling thread's CPU time: steadier on a busy machine")
+    parser.add_argument("--path", help="force Kiso's instruction-set path (portable, avx2, avx512, neon)")
+    parser.add_argument("--openblas-coretype",
+                        help="force NumPy's OpenBLAS kernels (OPENBLAS_CORETYPE, e.g. Haswell or SkylakeX)")
     args = parser.parse_args()
 
+    if args.openblas_coretype:
+        os.environ["OPENBLAS_CORETYPE"] = args.openblas_coretype   # read when NumPy loads OpenBLAS, below
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        if var in os.environ:
+        if var in os.environ and not (var == "OPENBLAS_CORETYPE" and args.openblas_coretype):
             print(f"warning: {var}={os.environ[var]} is set; NumPy's OpenBLAS may run slower kernels", file=sys.stderr)
+    global np, threadpool_limits
+    import numpy as np
+    from threadpoolctl import threadpool_info, threadpool_limits
+
     blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     arch = ", ".join(f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in blas)
     print(f"CPU: {cpu_name()}, {os.cpu_count()} logical CPUs; load average {os.getloadavg()[0]:.2f}")
@@ -117,7 +131,7 @@ def main():
     if not args.kiso:
         subprocess.run(["swift", "build", "-c", "release", "--product", "kiso"], cwd=ROOT, check=True)
         args.kiso = str(ROOT / ".build/release/kiso")
-    kiso = run_kiso(args.kiso, args.repeats, args.cpu_clock, args.shapes)
+    kiso = run_kiso(args.kiso, args.repeats, args.cpu_clock, args.shapes, args.path)
     print(f"Kiso dispatch path: {kiso['path']} (supported: {', '.join(kiso['supportedPaths'])})")
     print()
     clock = "1-thread rows by thread CPU time, 2-thread rows by wall clock" if args.cpu_clock else "wall clock"
@@ -129,7 +143,7 @@ def main():
         ref = numpy_gemm(row["m"], row["k"], row["n"], row["threads"], args.repeats, args.cpu_clock)
         mine = row["gflops"]
         for _ in range(args.rounds - 1):
-            again = run_kiso(args.kiso, args.repeats, args.cpu_clock, f"{row['m']}x{row['k']}x{row['n']}")
+            again = run_kiso(args.kiso, args.repeats, args.cpu_clock, f"{row['m']}x{row['k']}x{row['n']}", args.path)
             mine = max([mine] + [r["gflops"] for r in again["sgemm"] if r["threads"] == row["threads"]])
             ref = max(ref, numpy_gemm(row["m"], row["k"], row["n"], row["threads"], args.repeats, args.cpu_clock))
         shape = f"({row['m']}, {row['k']}, {row['n']})"

@@ -7,20 +7,12 @@
 // (c, i, j) reads copy_j[c][y + i][x] = copies[q + j·copy + c·plane + i·OW]: one constant
 // offset per tap, and no position is wasted on padding columns.
 #include "CKisoKernels.h"
-#include "conv_internal.h"
+#include "internal.h"
 #include <string.h>
 
 enum { MR = 6, TILE = 16 };   // filter rows per micro-tile; positions rounded to 16 (AVX2 tile, 2 portable tiles)
 
-const kiso_conv_impl *kiso_conv_current_impl(void) {
-#if defined(__x86_64__)
-    int path = kiso_path_current();
-    if (path == KISO_PATH_AVX2 || path == KISO_PATH_AVX512) return &kiso_conv_impl_avx2;
-#endif
-    return &kiso_conv_impl_portable;
-}
-
-static const kiso_conv_impl *impl(void) { return kiso_conv_current_impl(); }
+static const kiso_conv_impl *impl(void) { return kiso_current_impl()->conv; }
 static long round_up(long x, long m) { return kiso_round_up(x, m); }
 
 /// A stride between the shifted copies of at least `floats` floats that is 21 cache lines past

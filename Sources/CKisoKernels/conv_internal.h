@@ -1,4 +1,5 @@
-// Shared between the convolution driver (conv.c) and its per-ISA kernel instances; not public.
+// The convolution kernels' part of the dispatch table (internal.h), shared between the
+// convolution drivers (conv.c, winograd.c) and the per-path kernel instances; not public.
 #ifndef CKISO_CONV_INTERNAL_H
 #define CKISO_CONV_INTERNAL_H
 
@@ -27,11 +28,10 @@ typedef struct {
 extern const kiso_conv_impl kiso_conv_impl_portable;
 #if defined(__x86_64__)
 extern const kiso_conv_impl kiso_conv_impl_avx2;
+extern const kiso_conv_impl kiso_conv_impl_avx512;
+void kiso_max_pool_2x2_avx2(const float *in, long planes, long h, long w, float *out, int *arg);
+void kiso_max_pool_2x2_backward_avx2(const float *dout, const int *arg, long planes, long h, long w, float *dx);
 #endif
-
-/// The kernels of the instruction-set path the sgemm dispatcher uses (kiso_path_current), so
-/// forcing a path for a measurement or a test applies to the convolutions too (conv.c).
-const kiso_conv_impl *kiso_conv_current_impl(void);
 
 /// x rounded up to a multiple of m.
 static inline long kiso_round_up(long x, long m) { return (x + m - 1) / m * m; }

@@ -1,7 +1,9 @@
 // Direct stride-1 convolution kernels, written once with Clang/GCC vector extensions and
 // instantiated per instruction set by a tiny .c file that defines, before including this file:
-//   KISO_CONV_SUFFIX  name suffix (avx2, portable)
-//   KISO_CONV_VL      float lanes per vector (8)
+//   KISO_CONV_SUFFIX  name suffix (avx2, avx512, portable)
+//   KISO_CONV_VL      float lanes per vector (4, 8 or 16)
+//   KISO_CONV_NV      optionally, vectors of positions per tile (default 2; 1 for 16 lanes, so a
+//                     tile is still the 16 positions conv.c rounds to)
 // inside `#pragma clang attribute push(target(...))`.
 //
 // The layout (see conv.c): for output position q, each tap (c, i, j) of a stride-1 filter
@@ -12,7 +14,9 @@
 #include <string.h>
 
 #define KISO_CONV_MR 6
+#ifndef KISO_CONV_NV
 #define KISO_CONV_NV 2
+#endif
 #define KISO_CONV_NR (KISO_CONV_NV * KISO_CONV_VL)
 #define KC_CAT2(a, b) a##_##b
 #define KC_CAT(a, b) KC_CAT2(a, b)
@@ -105,7 +109,13 @@ static void KC_NAME(conv_filter_gradient)(long fn, long k, const long *off, cons
             for (long r = 0; r < rows; r++)
                 for (long t = 0; t < taps; t++) {
                     VF a = acc[r][t];
-#if KISO_CONV_VL == 8
+#if KISO_CONV_VL == 16
+                    typedef float KC_NAME(v8) __attribute__((vector_size(32)));
+                    typedef float KC_NAME(v4) __attribute__((vector_size(16)));
+                    KC_NAME(v8) e = __builtin_shufflevector(a, a, 0, 1, 2, 3, 4, 5, 6, 7)
+                                  + __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15);
+                    KC_NAME(v4) h = __builtin_shufflevector(e, e, 0, 1, 2, 3) + __builtin_shufflevector(e, e, 4, 5, 6, 7);
+#elif KISO_CONV_VL == 8
                     typedef float KC_NAME(v4) __attribute__((vector_size(16)));
                     KC_NAME(v4) h = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
 #else
@@ -142,6 +152,7 @@ static void KC_NAME(place_image)(const float *image, long c, long h, long w, lon
     }
 }
 
+#if KISO_CONV_VL <= 8   // the pooling kernels' shuffles are written for 4 and 8 lanes
 typedef int KC_NAME(vi) __attribute__((vector_size(KISO_CONV_VL * 4)));
 typedef int KC_NAME(viu) __attribute__((vector_size(KISO_CONV_VL * 4), aligned(4)));
 #define VI KC_NAME(vi)
@@ -261,5 +272,6 @@ static void KC_NAME(max_pool_2x2_backward)(const float *dout, const int *arg, lo
 
 #undef VI
 #undef VIU
+#endif
 #undef VF
 #undef VFU

@@ -51,7 +51,7 @@ int kiso_path_best(void) {
 static int current_path = -1;
 static const kiso_impl *current_impl = NULL;
 
-static const kiso_impl *impl(void) {
+const kiso_impl *kiso_current_impl(void) {
     const kiso_impl *p = __atomic_load_n(&current_impl, __ATOMIC_ACQUIRE);
     if (p) return p;
     int best = kiso_path_best();
@@ -61,7 +61,7 @@ static const kiso_impl *impl(void) {
 }
 
 int kiso_path_current(void) {
-    impl();
+    kiso_current_impl();
     return __atomic_load_n(&current_path, __ATOMIC_ACQUIRE);
 }
 
@@ -85,7 +85,7 @@ const char *kiso_path_name(int path) {
 // MARK: - Kernels
 
 void kiso_sgemm_tile(int *mr, int *nr) {
-    const kiso_impl *p = impl();
+    const kiso_impl *p = kiso_current_impl();
     *mr = p->mr;
     *nr = p->nr;
 }
@@ -99,33 +99,33 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
     } else {
-        impl()->sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        kiso_current_impl()->sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
     kiso_ftz_restore(fp);
 }
 
 void kiso_exp(const float *x, float *y, long count) {
-    if (count > 0) impl()->exp(x, y, count);
+    if (count > 0) kiso_current_impl()->exp(x, y, count);
 }
 
 void kiso_sigmoid(const float *x, float *y, long count) {
-    if (count > 0) impl()->sigmoid(x, y, count);
+    if (count > 0) kiso_current_impl()->sigmoid(x, y, count);
 }
 
 void kiso_max_scalar(const float *x, float s, float *y, long count) {
-    if (count > 0) impl()->max_scalar(x, s, y, count);
+    if (count > 0) kiso_current_impl()->max_scalar(x, s, y, count);
 }
 
 void kiso_muladd(const float *a, const float *b, const float *c, float *y, long count) {
-    if (count > 0) impl()->muladd(a, b, c, y, count);
+    if (count > 0) kiso_current_impl()->muladd(a, b, c, y, count);
 }
 
 void kiso_add_row(const float *x, const float *row, float *y, long rows, long cols) {
-    if (rows > 0 && cols > 0) impl()->add_row(x, row, y, rows, cols);
+    if (rows > 0 && cols > 0) kiso_current_impl()->add_row(x, row, y, rows, cols);
 }
 
 void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
-    if (rows > 0 && cols > 0) impl()->transpose(src, rows, cols, lds, dst, ldd);
+    if (rows > 0 && cols > 0) kiso_current_impl()->transpose(src, rows, cols, lds, dst, ldd);
 }
 
 // MARK: - Scratch buffers

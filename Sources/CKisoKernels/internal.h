@@ -1,10 +1,13 @@
-// Shared between the dispatcher and the per-path instances of kernel_template.h; not public.
+// The dispatch table: shared between the dispatcher (dispatch.c), the per-path instances of the
+// kernel templates and the drivers that call them (conv.c, winograd.c); not public.
 #ifndef CKISO_INTERNAL_H
 #define CKISO_INTERNAL_H
 
 #include <stddef.h>
+#include "conv_internal.h"
 
-/// One instruction-set path: its register tile and its kernels.
+/// One instruction-set path: its register tile and all its kernels (the convolution kernels in
+/// a sub-table, instantiated from conv_template.h and winograd_template.h in conv_<path>.c).
 typedef struct {
     int mr, nr;
     void (*sgemm)(int transA, int transB, long m, long n, long k, float alpha,
@@ -15,7 +18,12 @@ typedef struct {
     void (*muladd)(const float *a, const float *b, const float *c, float *y, long count);
     void (*add_row)(const float *x, const float *row, float *y, long rows, long cols);
     void (*transpose)(const float *src, long rows, long cols, long lds, float *dst, long ldd);
+    const kiso_conv_impl *conv;
 } kiso_impl;
+
+/// The table of the path the kernels use now (kiso_path_current): the one lookup every C kernel
+/// entry point goes through, so forcing a path applies to every kernel.
+const kiso_impl *kiso_current_impl(void);
 
 /// A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread
 /// (`slot` 0 or 1); reused across calls and freed when the thread exits.

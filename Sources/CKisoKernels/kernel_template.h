@@ -5,9 +5,12 @@
 //   KISO_MR      rows of the register tile (micro-kernel height)
 //   KISO_NV      vectors per tile row; the tile is KISO_MR × (KISO_NV·KISO_VL)
 //   KISO_KC, KISO_MC, KISO_NC   cache blocks (k depth, rows of A, columns of B)
+//   KISO_CONV_TABLE  the path's convolution kernels (a kiso_conv_impl from conv_<path>.c)
+//   KISO_TILE    optionally, a hand-written register tile with the contract of tile() below
 // and wrapping the include in `#pragma clang attribute push(target(...))` so every function
 // here is compiled for that instruction set. Nothing in this file is path-specific, so the
-// AVX-512 and NEON instances run exactly the code the AVX2 and portable instances test.
+// instances share their packing, blocking and element-wise code; a path whose compiler output of
+// the generic tile is slow (AVX-512) brings its own tile, tested like the rest on its path.
 #include "internal.h"
 
 #define KISO_NR (KISO_NV * KISO_VL)
@@ -120,6 +123,8 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 /// micro-panel; 1, in place from an A stored m×k with leading dimension `lda`; 2, in place
 /// from an A stored k×m (transposed) with leading dimension `lda`. Modes 1 and 2 need
 /// mr == KISO_MR. beta == 0 never reads C.
+#ifndef KISO_TILE
+#define KISO_TILE KISO_NAME(tile)
 static inline __attribute__((always_inline))
 void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restrict a, long lda,
                      const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
@@ -169,26 +174,28 @@ void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restri
     }
 }
 
+#endif
+
 /// One register tile (see tile) whose Ã is read in `mode` 0 (packed), 1 or 2 (in place).
 static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, long lda,
                                     const float *restrict b, float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
     long nvu = (nr + KISO_VL - 1) / KISO_VL;
-#define KISO_TILE(n) do {                                                                       \
-        if (mode == 1) KISO_NAME(tile)(n, 1, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);        \
-        else if (mode == 2) KISO_NAME(tile)(n, 2, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);   \
-        else KISO_NAME(tile)(n, 0, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
+#define KISO_TILE_N(n) do {                                                                       \
+        if (mode == 1) KISO_TILE(n, 1, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);        \
+        else if (mode == 2) KISO_TILE(n, 2, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);   \
+        else KISO_TILE(n, 0, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
     } while (0)
     switch (nvu) {
-    case 1: KISO_TILE(1); break;
+    case 1: KISO_TILE_N(1); break;
 #if KISO_NV >= 2
-    case 2: KISO_TILE(2); break;
+    case 2: KISO_TILE_N(2); break;
 #endif
 #if KISO_NV >= 3
-    case 3: KISO_TILE(3); break;
+    case 3: KISO_TILE_N(3); break;
 #endif
-    default: KISO_TILE(KISO_NV); break;
+    default: KISO_TILE_N(KISO_NV); break;
     }
-#undef KISO_TILE
+#undef KISO_TILE_N
 }
 
 // MARK: - Narrow column tail
@@ -414,4 +421,5 @@ const kiso_impl KISO_NAME(kiso_impl) = {
     .muladd = KISO_NAME(muladd),
     .add_row = KISO_NAME(add_row),
     .transpose = KISO_NAME(transpose),
+    .conv = &KISO_CONV_TABLE,
 };

@@ -11,6 +11,7 @@
 #define KISO_MC 144
 #endif
 #define KISO_NC 4096
+#define KISO_CONV_TABLE kiso_conv_impl_avx2
 #include <immintrin.h>
 #define KISO_LANE_MASK(count) _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define KISO_STORE_PART(ptr, v, count) _mm256_maskstore_ps((ptr), KISO_LANE_MASK(count), (__m256)(v))

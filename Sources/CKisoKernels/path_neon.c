@@ -7,5 +7,6 @@
 #define KISO_KC 256
 #define KISO_MC 128
 #define KISO_NC 4096
+#define KISO_CONV_TABLE kiso_conv_impl_portable
 #include "kernel_template.h"
 #endif

@@ -173,7 +173,3 @@ void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx) {
 int kiso_pool_worker_count(void) {
     return atomic_load(&worker_count);
 }
-
-void kiso_pool_set_spin_microseconds(long microseconds) {
-    atomic_store_explicit(&spin_nanoseconds, microseconds < 0 ? 0 : microseconds * 1000, memory_order_relaxed);
-}

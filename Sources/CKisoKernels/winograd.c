@@ -15,12 +15,12 @@
 // channels; V[ξ] is then a (tiles × channels) matrix, M[ξ] a (tiles × filters) matrix, and tile
 // j of image b of a chunk is row b·tiles + j of each. Outputs are transposed back to NCHW.
 #include "CKisoKernels.h"
-#include "conv_internal.h"
+#include "internal.h"
 #include <string.h>
 
 enum { LANES = 16, MOST_POSITIONS = 36 };   // channel rows padded to LANES floats; F(4×4) has 36 positions
 
-static const kiso_conv_impl *impl(void) { return kiso_conv_current_impl(); }
+static const kiso_conv_impl *impl(void) { return kiso_current_impl()->conv; }
 static long round_up(long x, long m) { return kiso_round_up(x, m); }
 
 /// The output tile size for an oh×ow output: 4 when both are multiples of 4, else 2.

@@ -1,6 +1,6 @@
 // The kernels of the Winograd F(2×2, 3×3) convolution (see winograd.c), written once with
 // Clang/GCC vector extensions over channels and instantiated per instruction set next to the
-// direct kernels (conv_avx2.c, conv_portable.c define KISO_CONV_SUFFIX and KISO_CONV_VL first).
+// direct kernels (conv_<path>.c define KISO_CONV_SUFFIX and KISO_CONV_VL first).
 //
 // With the 4×4 input patch d of a tile, the 3×3 filter g and the 2×2 output y:
 //   V = Bᵀ d B,   U = G g Gᵀ,   y = Aᵀ (U ⊙ V) A,
@@ -13,7 +13,11 @@
 #define KW_CAT2(a, b) a##_##b
 #define KW_CAT(a, b) KW_CAT2(a, b)
 #define KW_NAME(base) KW_CAT(base, KISO_CONV_SUFFIX)
+#if KISO_CONV_VL == 16
+#define KW_NV 1                               // vectors per row of a multiply tile (16 columns)
+#else
 #define KW_NV 2                               // vectors per row of a multiply tile
+#endif
 #define KW_NR (KW_NV * KISO_CONV_VL)          // columns per multiply tile
 #define KW_MR 6                               // rows per multiply tile: 12 accumulators
 

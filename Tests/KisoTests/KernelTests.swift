@@ -142,11 +142,36 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             GemmCase(m: 33, k: 65, n: 17, transposeA: true, transposeB: true, alpha: 0.5, beta: 1, pad: 2).check()
             GemmCase(m: 150, k: 300, n: 100).check()
             GemmCase(m: 5, k: 33, n: 19, transposeB: true, alpha: -2, beta: 1).check()   // dot-product tail
+            checkTileEdges()
             checkExpAndSigmoid()
             checkElementwise()
             checkTranspose()
             #expect(throws: Never.self) { try checkConvolutionKernels() }
             #expect(throws: Never.self) { try checkConvolutionKernels(winograd: true) }
+        }
+    }
+
+    /// sgemm on the current path at every edge of its register tile (mr×nr): row counts 1, mr − 1,
+    /// mr, mr + 1 and past two tiles, column counts around one, two and four vector widths (the
+    /// packed and in-place A modes, masked column tails, the dot-product tail), depths of 1, a
+    /// prime and past one k block, with every transposition and alpha/beta in turn.
+    func checkTileEdges(sourceLocation: SourceLocation = #_sourceLocation) {
+        let (mr, nr) = Kernels.gemmTile
+        let rows = [1, mr - 1, mr, mr + 1, 2 * mr + 3].filter { $0 > 0 }
+        let columns = [1, nr / 2 - 1, nr / 2 + 1, nr - 1, nr, nr + 1, nr + 5, 2 * nr + 3, 4 * nr + 2, 4 * nr + 19].filter { $0 > 0 }
+        let depths = [1, 7, 61, 259]
+        var index = 0
+        for m in rows {
+            for n in columns {
+                for k in depths {
+                    // Cycle through transpositions, scalings and padding so every shape meets several.
+                    let variant = index % 8
+                    index += 1
+                    GemmCase(m: m, k: k, n: n, transposeA: variant & 1 != 0, transposeB: variant & 2 != 0,
+                             alpha: variant & 4 != 0 ? -0.5 : 1, beta: [0, 1, 0.25][index % 3], pad: index % 3)
+                        .check(sourceLocation: sourceLocation)
+                }
+            }
         }
     }
 

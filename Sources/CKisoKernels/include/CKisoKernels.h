@@ -47,6 +47,13 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
                 const float *a, long lda, const float *b, long ldb,
                 float beta, float *c, long ldc);
 
+/// kiso_sgemm split over up to `threads` threads of the pool (kiso_parallel_run): by depth when C
+/// is small (m·n ≤ 16384) and k deep (≥ 256 per thread), the partial products added at the end;
+/// else by rows of C (by columns when C is wide and short) on register-tile boundaries. Runs on
+/// the calling thread alone when threads <= 1 or the pool is busy. Same result contract as kiso_sgemm.
+void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
+                         const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
 // MARK: Element-wise
 
 /// y[i] = e^(x[i]); relative error about 1e-7 for normal results; +inf above 88.72,
@@ -90,8 +97,6 @@ typedef void (*kiso_chunk_fn)(void *ctx, long chunk);
 void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx);
 /// How many worker threads the pool has started.
 int kiso_pool_worker_count(void);
-/// Sets how long idle workers spin before sleeping (overrides KISO_SPIN_MICROSECONDS).
-void kiso_pool_set_spin_microseconds(long microseconds);
 
 // MARK: Flush-to-zero
 

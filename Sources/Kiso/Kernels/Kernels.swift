@@ -24,71 +24,8 @@ public enum Kernels {
         let threads = sgemmThreadCount(m: m, n: n, k: k)
         if threads <= 1 {
             kiso_sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-            return
-        }
-        if m * n <= depthSplitMaxOutput && k >= depthSplitMinDepth * threads {
-            sgemmSplitByDepth(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, parts: threads)
-            return
-        }
-        var mr: Int32 = 0, nr: Int32 = 0
-        kiso_sgemm_tile(&mr, &nr)
-        // Split C into `threads` slabs whose edges fall on register-tile boundaries, so that
-        // no thread computes a partial tile it need not.
-        let byRows = m >= n || n < threads * Int(nr) * 2
-        let total = byRows ? m : n, unit = Int(byRows ? mr : nr)
-        let units = (total + unit - 1) / unit
-        let parts = Swift.min(threads, units)
-        let pa = UnsafeSendableBox(a), pb = UnsafeSendableBox(b), pc = UnsafeSendableBox(c)
-        parallelFor(parts) { range in
-            for part in range {
-                let start = Swift.min(total, units * part / parts * unit)
-                let end = Swift.min(total, units * (part + 1) / parts * unit)
-                if start >= end { continue }
-                if byRows {
-                    let aPart = transposeA ? pa.value + start : pa.value + start * lda
-                    kiso_sgemm(tA, tB, end - start, n, k, alpha, aPart, lda, pb.value, ldb, beta,
-                               pc.value + start * ldc, ldc)
-                } else {
-                    let bPart = transposeB ? pb.value + start * ldb : pb.value + start
-                    kiso_sgemm(tA, tB, m, end - start, k, alpha, pa.value, lda, bPart, ldb, beta,
-                               pc.value + start, ldc)
-                }
-            }
-        }
-    }
-
-    /// The largest C (m·n elements) whose product is split over threads by depth rather than by
-    /// rows or columns: a small C with a deep k (a mini-batch times a wide layer, 100×784·784×50)
-    /// splits into equal depth slices, each thread packing only its own slice of B.
-    static let depthSplitMaxOutput = 1 << 14
-    /// The least depth per thread for a depth split.
-    static let depthSplitMinDepth = 256
-
-    /// `C = alpha·op(A)·op(B) + beta·C` as `parts` products over equal slices of the depth, in
-    /// parallel: slice 0 accumulates into C, the others into scratch matrices added to C at the end.
-    private static func sgemmSplitByDepth(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                                          a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parts: Int) {
-        let tA: Int32 = transposeA ? 1 : 0, tB: Int32 = transposeB ? 1 : 0
-        let partials = UnsafeMutablePointer<Float>.allocate(capacity: (parts - 1) * m * n)
-        defer { partials.deallocate() }
-        let pa = UnsafeSendableBox(a), pb = UnsafeSendableBox(b), pc = UnsafeSendableBox(c), pp = UnsafeSendableBox(partials)
-        parallelFor(parts) { range in
-            for part in range {
-                let k0 = k * part / parts, k1 = k * (part + 1) / parts
-                let aPart = transposeA ? pa.value + k0 * lda : pa.value + k0
-                let bPart = transposeB ? pb.value + k0 : pb.value + k0 * ldb
-                if part == 0 {
-                    kiso_sgemm(tA, tB, m, n, k1 - k0, alpha, aPart, lda, bPart, ldb, beta, pc.value, ldc)
-                } else {
-                    kiso_sgemm(tA, tB, m, n, k1 - k0, alpha, aPart, lda, bPart, ldb, 0, pp.value + (part - 1) * m * n, n)
-                }
-            }
-        }
-        for part in 1..<parts {
-            let partial = partials + (part - 1) * m * n
-            for i in 0..<m { kiso_add_row(c + i * ldc, partial + i * n, c + i * ldc, 1, n) }
+        } else {
+            kiso_sgemm_parallel(Int32(Swift.min(threads, Int(Int32.max))), tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 

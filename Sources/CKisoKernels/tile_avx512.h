@@ -1,0 +1,69 @@
+// The AVX-512 register tile of the sgemm, written with intrinsics and unrolled by hand: 12 rows
+// × up to 2 vectors of 16 floats, 24 accumulators in zmm registers. Clang does not fully unroll
+// kernel_template.h's generic tile at this size and keeps the accumulators on the stack, which
+// halves the speed; path_avx512.c names this function as the template's KISO_TILE instead.
+// Include it inside path_avx512.c's `#pragma clang attribute push(target(...))`.
+#ifndef CKISO_TILE_AVX512_H
+#define CKISO_TILE_AVX512_H
+#include <immintrin.h>
+
+#define KISO_TILE12_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C with the contract of kernel_template.h's tile: B̃ a packed
+/// panel of 32 columns of which the first `nvu` (1 or 2) vectors are used; Ã 12 rows of depth
+/// kc read per `mode` (0 packed, 1 in place m×k with stride lda, 2 in place k×m with stride
+/// lda); modes 1 and 2 need mr == 12. beta == 0 never reads C.
+static inline __attribute__((always_inline))
+void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *restrict a, long lda,
+                           const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
+                           long mr, long nr) {
+#define KISO_DECLARE(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
+    KISO_TILE12_ROWS(KISO_DECLARE)
+#undef KISO_DECLARE
+    // Rows of A read in place: row r at a + r·lda, advanced together one element per step.
+    const float *a0 = a, *a3 = a + 3 * lda, *a6 = a + 6 * lda, *a9 = a + 9 * lda;
+    // Hide that the four row pointers derive from one another: otherwise Clang rebuilds every
+    // row's address from `a` in each step with a chain of adds, which with the frame pointer kept
+    // (SwiftPM's flags) runs out of registers and costs a third of the speed.
+    if (mode == 1) __asm__("" : "+r"(a0), "+r"(a3), "+r"(a6), "+r"(a9));
+    for (long r = 0; r < mr; r++) _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+    _Pragma("clang loop unroll_count(4)")
+    for (long p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(b), b1 = nvu == 2 ? _mm512_load_ps(b + 16) : b0;
+#define KISO_A(r) (mode == 0 ? a0[r] : mode == 2 ? a0[r]                                               \
+                   : (r) < 3 ? a0[(r) * lda] : (r) < 6 ? a3[((r) - 3) * lda]                           \
+                   : (r) < 9 ? a6[((r) - 6) * lda] : a9[((r) - 9) * lda])
+#define KISO_STEP(r) {                                                                                  \
+            __m512 x = _mm512_set1_ps(KISO_A(r));                                                       \
+            c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0);                                                  \
+            if (nvu == 2) c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);                                    \
+        }
+        KISO_TILE12_ROWS(KISO_STEP)
+#undef KISO_STEP
+#undef KISO_A
+        if (mode == 0) a0 += 12;
+        else if (mode == 1) { a0++; a3++; a6++; a9++; }
+        else a0 += lda;
+        b += 32;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16)((1u << nr) - 1);
+    __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+    // One row of C: scaled by alpha, plus beta·C (masked to the tile's columns).
+#define KISO_STORE_ROW(r) if ((r) < mr) {                                                               \
+            float *row = c + (r) * ldc;                                                                  \
+            __m512 y0 = _mm512_mul_ps(c##r##0, va);                                                      \
+            if (beta != 0) y0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), y0);                 \
+            _mm512_mask_storeu_ps(row, m0, y0);                                                          \
+            if (nvu == 2) {                                                                              \
+                __m512 y1 = _mm512_mul_ps(c##r##1, va);                                                  \
+                if (beta != 0) y1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), y1);        \
+                _mm512_mask_storeu_ps(row + 16, m1, y1);                                                 \
+            }                                                                                            \
+        }
+    KISO_TILE12_ROWS(KISO_STORE_ROW)
+#undef KISO_STORE_ROW
+}
+
+#undef KISO_TILE12_ROWS
+#endif
