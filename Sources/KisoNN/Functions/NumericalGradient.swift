@@ -5,37 +5,52 @@ import Kiso
 
 /// The central difference `(f(x + h) − f(x − h)) / 2h` (the book's `numerical_diff`, h = 1e-4).
 public func numericalDiff(_ f: (Double) -> Double, _ x: Double, h: Double = 1e-4) -> Double {
-    (f(x + h) - f(x - h)) / (2 * h)
+    var point = [x]
+    return centralDifferences(&point, h: h, dividingByTwiceH: true) { f($0[0]) }[0]
 }
 
 /// The gradient of the scalar function `f` at `x` by central differences, shaped like `x`
-/// (any shape): for each element, `x[i]` is set to `x[i] ± h`, `f(x)` evaluated, and the
-/// element restored — `x` holds its original values again on return. `f` may return `Float`
-/// or `Double` (a loss summed in double precision has less rounding to amplify).
+/// (any shape): `centralDifferences` over the elements of `x`, which holds its
+/// original values again on return. `f` may return `Float` or `Double` (a loss summed in double
+/// precision has less rounding to amplify).
 ///
-/// The difference is divided by the step float32 actually took, `(x+h) − (x−h)`, not by 2h,
-/// so a function linear in `x[i]` gives its exact slope up to the rounding of `f` itself.
 /// In float32 the rounding error of the estimate is about ε·|f| / h (ε ≈ 6e-8), so with the
 /// book's h = 1e-4 a loss near 2.3 gives errors near 1e-3; gradient checks of networks in
 /// float32 use h = 1e-2 (see ``Network/numericalGradient(_:_:h:)``).
 /// - Parameters:
-///   - f: the function; it reads the current `x` it is given.
-///   - x: the point; perturbed in place during the call and restored.
+///   - f: the function, evaluated at `x` with one element moved by ±h.
+///   - x: the point.
 ///   - h: the step (the book's 1e-4).
 public func numericalGradient<Value: BinaryFloatingPoint>(_ f: (Tensor) -> Value, _ x: inout Tensor,
                                                           h: Float = 1e-4) -> Tensor {
-    var grad = Tensor.zeros(like: x)
-    for i in 0..<x.count {
-        let original = x.withUnsafeBufferPointer { $0[i] }
+    let shape = x.shape
+    var values = x.scalars
+    let grad = centralDifferences(&values, h: h) { Double(f(Tensor(shape: shape, scalars: $0))) }
+    return Tensor(shape: shape, doubles: grad)
+}
+
+/// The central difference of `f` along each coordinate of `x`, the one rule behind the
+/// numerical gradients of this file:
+///
+///     ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / ((xᵢ + h) − (xᵢ − h))
+///
+/// Dividing by the step the arithmetic actually took rather than by 2h makes a function linear
+/// in xᵢ give its exact slope up to the rounding of `f` itself (in float32 the two differ by up to
+/// ε·|xᵢ|/h). With `twiceH` the divisor is 2h, as in the book's NumPy code, which the float64
+/// demonstrations keep so that all their digits are the book's (also where |xᵢ| is so large in a
+/// diverging run that the step is lost to rounding). `x` is moved one element at a time and restored.
+func centralDifferences<Scalar: BinaryFloatingPoint>(_ x: inout [Scalar], h: Scalar, dividingByTwiceH twiceH: Bool = false,
+                                                     _ f: ([Scalar]) -> Double) -> [Double] {
+    x.indices.map { i in
+        let original = x[i]
         let (plus, minus) = (original + h, original - h)
-        x.withUnsafeMutableBufferPointer { $0[i] = plus }
-        let fPlus = Double(f(x))
-        x.withUnsafeMutableBufferPointer { $0[i] = minus }
-        let fMinus = Double(f(x))
-        x.withUnsafeMutableBufferPointer { $0[i] = original }
-        grad.withUnsafeMutableBufferPointer { $0[i] = Float((fPlus - fMinus) / (Double(plus) - Double(minus))) }
+        x[i] = plus
+        let fPlus = f(x)
+        x[i] = minus
+        let fMinus = f(x)
+        x[i] = original
+        return (fPlus - fMinus) / (twiceH ? 2 * Double(h) : Double(plus) - Double(minus))
     }
-    return grad
 }
 
 /// Gradient descent `x ← x − lr · ∇f(x)` for `stepNum` steps from `initX`, with numerical
@@ -55,20 +70,12 @@ public func gradientDescent(_ f: (Tensor) -> Float, initX: Tensor, learningRate 
 }
 
 /// The book's `numerical_gradient` in float64, as its NumPy code computes it: central
-/// differences `(f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h` for each element i of `x`. Chapter 4's
-/// demonstrations use it so their printed digits are the book's; in float32 the rounding
-/// (about ε·|f|/h ≈ 1e-2 there) would hide the point being made.
+/// differences (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h for each element i of `x` (see
+/// `centralDifferences`). Chapter 4's demonstrations use it so their printed digits are
+/// the book's; in float32 the rounding (about ε·|f|/h ≈ 1e-2 there) would hide the point being made.
 public func numericalGradient(_ f: ([Double]) -> Double, at x: [Double], h: Double = 1e-4) -> [Double] {
     var x = x
-    return x.indices.map { i in
-        let original = x[i]
-        x[i] = original + h
-        let plus = f(x)
-        x[i] = original - h
-        let minus = f(x)
-        x[i] = original
-        return (plus - minus) / (2 * h)
-    }
+    return centralDifferences(&x, h: h, dividingByTwiceH: true, f)
 }
 
 /// The book's `gradient_descent` in float64: `x ← x − lr·∇f(x)` for `steps` steps from `start`,
