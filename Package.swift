@@ -84,6 +84,8 @@ let package = Package(
         // The libFuzzer targets' checks and seeds for the file parsers (built with the sanitizers
         // and linked by Scripts/fuzz.sh; see FUZZING.md).
         .target(name: "KisoFuzz", dependencies: ["Kiso", "KisoData"]),
+        // The libFuzzer target of the server's request decoding (Scripts/fuzz.sh serve).
+        .target(name: "KisoServeFuzz", dependencies: ["KisoFuzz", "KisoData", "KisoServe"]),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),

@@ -31,11 +31,18 @@ import $module
 @_cdecl("LLVMFuzzerInitialize") public func fuzzInitialize(_ argc: UnsafeMutableRawPointer?, _ argv: UnsafeMutableRawPointer?) -> Int32 { $value.initialize(); return 0 }
 @_cdecl("LLVMFuzzerTestOneInput") public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { $value.run(data, size); return 0 }
 SWIFT
-    # The module maps of the C targets (generated) and system libraries (in Sources).
-    modulemaps=$(ls "$bin"/*.build/module.modulemap Sources/*/module.modulemap 2>/dev/null | sed "s/^/-Xcc -fmodule-map-file=/")
+    # The module maps of the C targets (generated, or shipped by dependencies whose C targets
+    # were built here) and of the system libraries (in Sources).
+    maps=$(ls "$bin"/*.build/module.modulemap Sources/*/module.modulemap 2>/dev/null || true)
+    for map in $(find "$scratch/checkouts" -name module.modulemap -path '*/Sources/*' 2>/dev/null); do
+        target=${map#*/Sources/}; target=${target%%/*}
+        [ -d "$bin/$target.build" ] && maps+=$'\n'$map
+    done
+    modulemaps=$(echo "$maps" | sed "/^$/d; s/^/-Xcc -fmodule-map-file=/")
+    mapfile -t objects < <(find "$bin" -path '*.build/*.o' | sort)   # some names hold spaces
     # shellcheck disable=SC2046,SC2086
     swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld "$entry" -module-name "fuzz_$name" \
         -I "$bin/Modules" $modulemaps $(find Sources -path '*/include' -type d | sed 's/^/-Xcc -I/') \
-        $(find "$bin" -path '*.build/*.o' | sort) -lz -o ".build-fuzz/bin/fuzz-$name"
+        "${objects[@]}" -lz -o ".build-fuzz/bin/fuzz-$name"
     echo ".build-fuzz/bin/fuzz-$name"
 done

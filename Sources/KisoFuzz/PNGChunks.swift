@@ -2,9 +2,9 @@ import KisoData
 
 /// PNG chunk surgery for fuzzing: repairing CRCs after mutation, and seed files of the colour
 /// types and bit depths Kiso's encoder does not write.
-enum PNGChunks {
+package enum PNGChunks {
     /// `bytes` with the CRC of every complete chunk after the 8-byte signature recomputed.
-    static func withRepairedCRCs(_ bytes: [UInt8]) -> [UInt8] {
+    package static func withRepairedCRCs(_ bytes: [UInt8]) -> [UInt8] {
         var bytes = bytes, offset = 8
         while offset + 12 <= bytes.count {
             let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])

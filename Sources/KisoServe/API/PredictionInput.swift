@@ -36,7 +36,9 @@ public enum PredictionInput {
 
     /// A PNG prepared like `kiso predict` does.
     static func pixels(png body: [UInt8]) throws -> [Float] {
-        if let (width, height) = headerSize(png: body), width * height > maximumPNGPixels {
+        // Each side is up to 2³² − 1, so the product can overflow Int (found by fuzzing: it trapped).
+        if let (width, height) = headerSize(png: body),
+           case let (pixels, overflow) = width.multipliedReportingOverflow(by: height), overflow || pixels > maximumPNGPixels {
             throw ServeError(.badRequest, "the PNG is \(width)×\(height) pixels; at most \(maximumPNGPixels) are accepted")
         }
         let image: Image
