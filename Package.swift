@@ -40,8 +40,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // The book: functions, layers, networks, optimizers, Trainer, search.
-        .target(name: "KisoNN", dependencies: ["Kiso"]),
+        // The book: functions, layers, networks, optimizers, Trainer, search; the model catalogue and checkpoints.
+        .target(name: "KisoNN", dependencies: ["Kiso", "KisoData"]),
         // Data sets and file formats: IDX/MNIST, safetensors, npy/npz, pickles, PNG.
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.
@@ -64,18 +64,20 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
+        // The README's library example: train, save, load back and evaluate a SimpleConvNet.
+        .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
         // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
         .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
         .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
-        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot"]),
+        .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
         .testTarget(name: "KisoServeTests", dependencies: [
             "KisoServe", "KisoNN", "KisoData",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso"]),
+        .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
     ],
     swiftLanguageModes: [.v6]
 )

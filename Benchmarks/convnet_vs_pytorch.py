@@ -129,7 +129,7 @@ def torch_run(model_name, epochs, data, seed, iterations=None):
 
 
 def kiso_run(kiso, model_name, epochs, data, seed, iterations=None):
-    command = [kiso, "bench", "convnet", "--model", model_name, "--epochs", str(epochs),
+    command = [kiso, "bench", "convnet", "--model", model_name + "-convnet", "--epochs", str(epochs),
                "--data", data, "--seed", str(seed), "--json"]
     if iterations:
         command += ["--iterations", str(iterations)]

@@ -31,7 +31,7 @@ public struct KisoCommand: ParsableCommand {
     /// an explicit `ExitCode` otherwise (130 after an interrupted run).
     public static func run(_ arguments: [String], console: Console) -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(attachingNegativeNumbers(arguments))
             if let consoleCommand = command as? any ConsoleCommand {
                 try consoleCommand.execute(console)
             } else {
@@ -51,6 +51,21 @@ public struct KisoCommand: ParsableCommand {
             console.errorLine("Error: " + message)
             return 1
         }
+    }
+
+    /// `--epochs -1` as `--epochs=-1`: a negative number after an option is its value (which
+    /// the command then checks and explains), not an unknown option `-1`.
+    static func attachingNegativeNumbers(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for argument in arguments {
+            if let previous = result.last, previous.hasPrefix("--"), !previous.contains("="),
+               argument.count > 1, argument.hasPrefix("-"), Double(argument) != nil || argument.lowercased() == "-inf" {
+                result[result.count - 1] = previous + "=" + argument
+            } else {
+                result.append(argument)
+            }
+        }
+        return result
     }
 
     /// The `kiso` executable's entry point: runs the command line of this process and exits.

@@ -4,7 +4,7 @@ import Testing
 @Suite struct BenchCommandTests {
     /// `kiso bench convnet` on a few synthetic images, as a separate process (it prints to stdout).
     static func convnet(_ data: SyntheticData, _ extra: [String]) throws -> KisoRun {
-        try runKisoBinary(["bench", "convnet", "--model", "simple", "--data", data.root.appendingPathComponent("fashion-mnist").path,
+        try runKisoBinary(["bench", "convnet", "--model", "simple-convnet", "--data", data.root.appendingPathComponent("fashion-mnist").path,
                            "--batch-size", "20", "--no-half", "--json"] + extra)
     }
 

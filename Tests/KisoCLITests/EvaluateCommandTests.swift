@@ -56,7 +56,7 @@ let sharedData: URL? = {
         let weights = try Self.trainedWeights(data)
         let run = runKiso(["evaluate", "--weights", weights.path, "--model", "simple-convnet"])
         #expect(run.status == 1)
-        #expect(run.standardError == "Error: the weights file holds a two-layer network, but --model simple-convnet was given\n")
+        #expect(run.standardError == "Error: \(weights.lastPathComponent) holds a two-layer network, not a simple-convnet\n")
     }
 
     @Test func weightsThatDoNotFitTheModelAreRefused() throws {

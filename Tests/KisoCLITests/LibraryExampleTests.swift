@@ -32,3 +32,26 @@ import Testing
         #expect(abs(printed - Double(result.finalTestAccuracy ?? -1)) < 1e-6)  // JSON holds the float32 value's shortest decimal
     }
 }
+
+/// The example program `Examples/TrainSimpleConvNet` (the README's library example), run as a
+/// process on a small synthetic Fashion-MNIST folder: it trains, saves, loads back and
+/// evaluates, and the loaded network scores what the trained one did.
+@Suite struct LibraryExampleProgramTests {
+    @Test func exampleProgramTrainsSavesAndLoadsBack() throws {
+        let data = SyntheticData(trainCount: 200, testCount: 50)
+        guard let kiso = kisoExecutable() else { Issue.record("build products not found"); return }
+        let process = Process()
+        process.executableURL = kiso.deletingLastPathComponent().appendingPathComponent("train-simple-convnet")
+        process.arguments = [data.root.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let last = try #require(text.split(separator: "\n").last)
+        let numbers = last.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Double($0) }
+        #expect(numbers.count == 2 && numbers[0] == numbers[1], "\(last)")
+        #expect(last.hasSuffix("(simple-convnet)"))
+    }
+}

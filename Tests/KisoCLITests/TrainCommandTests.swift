@@ -89,7 +89,7 @@ import Testing
         (["--dropout", "1.5"], "--dropout must be in [0, 1)"),
         (["--hidden", "10,x"], "--hidden expects positive sizes"),
         (["--model", "resnet"], "resnet"),
-        (["--model", "two-layer", "--batchnorm"], "--batchnorm and --dropout need --model multi-layer-extend"),
+        (["--model", "two-layer", "--batchnorm"], "batch normalization and dropout need multi-layer-extend"),
         (["--plot", "curves.png"], "--plot writes SVG"),
     ])
     func badArgumentsExitOneWithOneLine(arguments: [String], message: String) {
@@ -151,5 +151,28 @@ import Testing
         let saved = try Checkpoint.load(from: checkpoint)
         #expect(saved.metadata["kiso.trainer"] != nil)
         #expect(saved.tensors["W1"]?.shape == [784, 50])
+    }
+}
+
+/// `--data DIR` holding Fashion-MNIST's files and no `--dataset`: the run says fashion-mnist.
+@Suite struct DatasetIdentityCommandTests {
+    static let fashion: URL? = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/fashion-mnist")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("train-labels-idx1-ubyte.gz").path) ? url : nil
+    }()
+
+    @Test(.enabled(if: fashion != nil, "needs ../shared/data/fashion-mnist"))
+    func aFashionFolderIsReportedAsFashionMNIST() throws {
+        let saved = temporaryFolder().appendingPathComponent("two.npz")
+        let run = runKiso(["train", "--data", Self.fashion!.path, "--model", "two-layer", "--epochs", "1",
+                           "--train-limit", "100", "--test-limit", "50", "--save", saved.path, "--json", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try run.jsonSummary()["dataset"] as? String == "fashion-mnist")
+        #expect(try Checkpoint.load(from: saved).metadata["kiso.dataset"] == "fashion-mnist")
+        let wrong = runKiso(["train", "--data", Self.fashion!.path, "--dataset", "mnist", "--model", "two-layer", "--epochs", "1",
+                             "--train-limit", "100", "--quiet"])
+        #expect(wrong.status == 1)
+        #expect(wrong.standardError.contains("holds Fashion-MNIST's files"))
     }
 }

@@ -9,21 +9,19 @@ import Testing
 @Suite struct ConvNetCheckpointTests {
     typealias F = FormatFixtures
 
-    /// Saves `net` (state dict + configuration JSON) to `url`, then rebuilds a network from
-    /// the file alone (with other initial weights) and loads the state into it.
+    /// Saves `net` through ``ModelCheckpoint`` to `url`, then loads it back from the file
+    /// alone (the network is rebuilt from its configuration, with its own initial weights first).
     static func roundTrip(_ net: Network, name: String, through url: URL) throws -> Network {
-        let configuration = String(decoding: try JSONEncoder().encode(net.configuration!), as: UTF8.self)
-        let state = NamedTensors(net.stateDict.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        try Checkpoint.save(state, metadata: [Checkpoint.modelKey: name, Checkpoint.configurationKey: configuration], to: url)
-        let file = try Checkpoint.load(from: url)
-        #expect(file.metadata[Checkpoint.modelKey] == name)
-        let decoded = try JSONDecoder().decode(NetworkConfiguration.self, from: Data(file.metadata[Checkpoint.configurationKey]!.utf8))
-        let rebuilt = try decoded.makeNetwork(seed: 999)
-        try rebuilt.load(stateDict: Dictionary(uniqueKeysWithValues: file.tensors.map { ($0.name, $0.tensor) }))
-        return rebuilt
+        try ModelCheckpoint.save(net, to: url, dataset: .fashionMNIST)
+        let saved = try ModelCheckpoint.load(from: url)
+        #expect(saved.kind.bookClassName == name)
+        #expect(saved.configuration == net.configuration)
+        #expect(saved.dataset == .fashionMNIST)
+        #expect(saved.training == nil)
+        return saved.network
     }
 
-    @Test(arguments: ["safetensors", "npz"])
+    @Test(arguments: ["safetensors", "npz", "pkl"])
     func saveThenLoadGivesIdenticalPredictions(format: String) throws {
         let directory = F.temporaryDirectory()
         defer { F.cleanUp(directory) }

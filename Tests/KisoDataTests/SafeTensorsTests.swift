@@ -7,7 +7,7 @@ import Testing
     typealias F = FormatFixtures
 
     @Test func roundTripsFloat32ExactlyWithMetadata() throws {
-        let meta = [Checkpoint.modelKey: "TwoLayerNet", Checkpoint.configurationKey: #"{"hidden": 50, "note": "é \"q\""}"#]
+        let meta = ["kiso.model": "two-layer", "kiso.config": #"{"hidden": 50, "note": "é \"q\""}"#]
         let bytes = SafeTensors.encode(F.sample, metadata: meta)
         let file = try SafeTensors.decode(bytes)
         #expect(F.identical(file.tensors, F.sample))

@@ -18,13 +18,8 @@ public struct ConvNetBenchmark: ParsableCommand {
         abstract: "Train SimpleConvNet or DeepConvNet on Fashion-MNIST; print s/epoch, peak RSS, inference time, accuracy."
     )
 
-    /// The network to measure.
-    public enum Model: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case simple, deep
-    }
-
-    @Option(help: "simple (SimpleConvNet) or deep (DeepConvNet).")
-    var model: Model = .simple
+    @Option(help: "simple-convnet or deep-convnet.")
+    var model: ModelKind = .simpleConvNet
 
     @Option(help: "Epochs of 600 iterations (60 000 images / batch 100).")
     var epochs = 1
@@ -67,10 +62,13 @@ public struct ConvNetBenchmark: ParsableCommand {
 
     public func run() throws {
         guard epochs > 0, batchSize > 0 else { throw ValidationError("epochs and batch size must be positive") }
+        guard model.takesImages else { throw ValidationError("--model must be simple-convnet or deep-convnet, got \(model.rawValue)") }
         let locator = DatasetLocator(dataDirectory: data.map { URL(fileURLWithPath: $0) })
         let train = try MNIST.loadBytes(.fashionMNIST, split: .train, flatten: false, locator: locator)
         let test = try MNIST.loadBytes(.fashionMNIST, split: .test, flatten: false, locator: locator)
-        let network: any ReducedPrecisionInference = model == .simple ? try SimpleConvNet(seed: seed) : try DeepConvNet(seed: seed)
+        guard let network = try model.makeNetwork(seed: seed) as? any ReducedPrecisionInference else {
+            throw ValidationError("\(model.rawValue) has no reduced-precision inference")
+        }
         let optimizer = Adam(learningRate: learningRate)
         var rng = RandomGenerator(seed: seed &+ 1000)
         let n = train.count, iterations = self.iterations ?? Swift.max(1, n / batchSize)
@@ -110,7 +108,7 @@ public struct ConvNetBenchmark: ParsableCommand {
         let inference = Self.seconds(clock.now - start)
         let half = noHalf ? nil : network.accuracy(test.images, test.labels, batchSize: 100, storage: .float16)
         let report = Report(
-            model: model == .simple ? "SimpleConvNet" : "DeepConvNet", framework: "kiso", epochs: epochs,
+            model: model.bookClassName, framework: "kiso", epochs: epochs,
             iterations_per_epoch: iterations, batch_size: batchSize, seconds_per_epoch: epochSeconds,
             loss_last_epoch: lastLoss, test_accuracy_per_epoch: epochAccuracies, inference_seconds: inference, test_accuracy: Double(accuracy),
             test_accuracy_float16: half.map(Double.init), peak_rss_mb: PeakMemory.megabytes() ?? 0,

@@ -23,7 +23,7 @@ struct LossComparisonOptions: ParsableArguments {
     func loadTrain(_ console: Console) throws -> LabeledImages {
         guard iterations > 0, batchSize > 0, every > 0 else { throw KisoError("--iterations, --batch-size and --every must be positive") }
         output.configure(console)
-        let name = dataset.dataset.map(DatasetOptions.name) ?? .fashionMNIST
+        let name = dataset.dataset ?? .fashionMNIST
         return try dataset.load(name, split: .train, flatten: true, console: console)
     }
 

@@ -20,7 +20,7 @@ public struct GradientCheckCommand: ConsoleCommand {
     )
 
     @Option(help: "two-layer, multi-layer-extend or simple-convnet.")
-    var model: ModelName = .twoLayer
+    var model: ModelKind = .twoLayer
 
     @OptionGroup var datasetOptions: DatasetOptions
 
@@ -64,7 +64,7 @@ public struct GradientCheckCommand: ConsoleCommand {
             console.info("Checking simple-convnet (1×10×10, 10 filters 3×3, hidden 10) on \(count) random image(s)…")
             return (network, x, t)
         }
-        let dataset = datasetOptions.resolved(for: .train, console: console)
+        let dataset = try datasetOptions.resolved(for: .train, console: console)
         let train = try datasetOptions.load(dataset, split: .train, flatten: true, limit: count, console: console)
         let network: Network = model == .twoLayer
             ? TwoLayerNet(inputSize: 784, hiddenSize: hidden, outputSize: 10, seed: seed)

@@ -23,7 +23,7 @@ public struct DataFetchCommand: ConsoleCommand {
 
     /// The data set to fetch.
     @Argument(help: "mnist or fashion-mnist.")
-    var dataset: DatasetChoice
+    var dataset: DatasetName
 
     /// A folder searched first.
     @Option(help: ArgumentHelp("Folder searched first for the files.", valueName: "dir"))
@@ -38,7 +38,7 @@ public struct DataFetchCommand: ConsoleCommand {
         if quiet { console.quiet = true }
         var options = DatasetOptions()
         options.data = data
-        let name = DatasetOptions.name(dataset)
+        let name = dataset
         let locator = options.locator(console: console)
         for split in DatasetSplit.allCases {
             let files = name.files(for: split)
@@ -69,7 +69,7 @@ public struct DataInfoCommand: ConsoleCommand {
 
     public func execute(_ console: Console) throws {
         output.configure(console)
-        let names = datasetOptions.dataset.map { [DatasetOptions.name($0)] } ?? DatasetName.allCases
+        let names = datasetOptions.dataset.map { [$0] } ?? DatasetName.allCases
         let locator = datasetOptions.locator(console: console, allowDownload: false)
         var report: [String: Any] = [:]
         for name in names {

@@ -37,7 +37,7 @@ public struct ShowCommand: ConsoleCommand {
 
     public func execute(_ console: Console) throws {
         let split = self.split.datasetSplit
-        let name = datasetOptions.resolved(for: split, console: console)
+        let name = try datasetOptions.resolved(for: split, console: console)
         let set = try datasetOptions.load(name, split: split, flatten: true, console: console)
         guard index < set.count else {
             throw KisoError("--index \(index) is past the end: \(name)'s \(split.rawValue) set has \(set.count) images (0…\(set.count - 1))")

@@ -20,8 +20,8 @@ public struct EvaluateCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("The weights file (.safetensors, .npz or the book's .pkl).", valueName: "file"))
     var weights: String
 
-    @Option(help: "The network, when the file does not say: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName?
+    @Option(help: "The network, when the file does not say: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind?
 
     @OptionGroup var datasetOptions: DatasetOptions
 
@@ -46,7 +46,7 @@ public struct EvaluateCommand: ConsoleCommand {
     public func execute(_ console: Console) throws {
         output.configure(console)
         let loaded = try WeightsFile(path: weights, model: model)
-        let dataset = datasetOptions.dataset.map(DatasetOptions.name) ?? loaded.dataset
+        let dataset = try datasetOptions.dataset ?? loaded.dataset
             ?? datasetOptions.resolved(for: .test, console: console)
         let test = try datasetOptions.load(dataset, split: .test, flatten: !loaded.model.takesImages, limit: testLimit,
                                            console: console)

@@ -19,11 +19,11 @@ public struct PredictCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("The weights file (.safetensors, .npz or the book's .pkl).", valueName: "file"))
     var weights: String
 
-    @Option(help: "The network, when the file does not say: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName?
+    @Option(help: "The network, when the file does not say: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind?
 
     @Option(help: "Class names to print: mnist (digits) or fashion-mnist; default: what the weights were trained on.")
-    var dataset: DatasetChoice?
+    var dataset: DatasetName?
 
     @Option(help: "How many of the most likely classes to print.")
     var top = 3
@@ -46,7 +46,7 @@ public struct PredictCommand: ConsoleCommand {
     public func execute(_ console: Console) throws {
         output.configure(console)
         let loaded = try WeightsFile(path: weights, model: model)
-        let classNames = (dataset.map(DatasetOptions.name) ?? loaded.dataset ?? .mnist).classNames
+        let classNames = (dataset ?? loaded.dataset ?? .mnist).classNames
         var results: [[String: Any]] = []
         for path in images {
             let picture: Image

@@ -3,29 +3,24 @@ import Kiso
 import KisoData
 import KisoNN
 
-/// A network loaded from a weights file: `kiso train --save` output (.safetensors, .npz)
-/// or the book's pickles (`sample_weight.pkl`, `simple_convnet_params.pkl`).
+/// A network loaded from a weights file for a command: `kiso train --save` output or the
+/// book's pickles, through the library's ``ModelCheckpoint``, with its errors as one line.
 struct WeightsFile {
-    var network: Network
-    var model: ModelName
+    var network: any Network
+    var model: ModelKind
     /// The data set the network was trained on, when the file says.
     var dataset: DatasetName?
 
-    /// Loads `path`, building the network its metadata names (or `model`, or the one its
-    /// tensors reveal) and loading the weights into it.
+    /// Loads `path`; `model` (from `--model`) is checked against the file's, or names the
+    /// network when the file does not say.
     /// - Throws: ``KisoError`` for a missing or corrupt file, or weights that do not fit the network.
-    init(path: String, model: ModelName?) throws {
-        let url = URL(fileURLWithPath: path)
-        let file = try TrainingCheckpoint.read(url)
-        let tensors = TrainingCheckpoint.split(file.tensors).network
-        (network, self.model) = try ModelFactory.rebuild(metadata: file.metadata, tensors: tensors, model: model)
-        // Kiso's own files hold every buffer; the book's pickles hold parameters only.
-        let strict = file.metadata["kiso.model"] != nil
-        do {
-            try network.load(stateDict: tensors, strict: strict)
-        } catch {
-            throw KisoError("\(url.lastPathComponent) does not fit \(self.model.rawValue): \(error)")
+    init(path: String, model: ModelKind?) throws {
+        let saved: SavedModel
+        do { saved = try ModelCheckpoint.load(from: URL(fileURLWithPath: path), kind: model) } catch let error as ModelError {
+            throw KisoError(error.description)
         }
-        dataset = file.metadata["kiso.dataset"].flatMap(DatasetName.init(rawValue:))
+        network = saved.network
+        self.model = saved.kind
+        dataset = saved.dataset
     }
 }

@@ -50,7 +50,7 @@ public struct FiltersExperiment: ConsoleCommand {
 
     public func execute(_ console: Console) throws {
         options.output.configure(console)
-        let fresh = try ModelFactory.make(.simpleConvNet, options: .init(), seed: options.seed)
+        let fresh = try ModelKind.simpleConvNet.makeNetwork(seed: options.seed)
         let before = try Self.firstFilters(fresh)
         let after: Network
         if let weights {
@@ -60,7 +60,7 @@ public struct FiltersExperiment: ConsoleCommand {
             }
             after = loaded.network
         } else {
-            after = try ModelFactory.make(.simpleConvNet, options: .init(), seed: options.seed)
+            after = try ModelKind.simpleConvNet.makeNetwork(seed: options.seed)
             let train = try options.trainingSet(limit: trainLimit, flatten: false, console: console)
             let batch = min(100, train.count)
             let configuration = TrainerConfiguration(epochs: 1, miniBatchSize: batch,
@@ -117,7 +117,7 @@ public struct MisclassifiedExperiment: ConsoleCommand {
     var weights: String
 
     @Option(help: "The network, when the file does not say.")
-    var model: ModelName?
+    var model: ModelKind?
 
     @Option(help: "How many misclassified images to show.")
     var count = 20
@@ -135,7 +135,7 @@ public struct MisclassifiedExperiment: ConsoleCommand {
     public func execute(_ console: Console) throws {
         options.output.configure(console)
         let loaded = try WeightsFile(path: weights, model: model)
-        let dataset = options.datasetOptions.dataset.map(DatasetOptions.name) ?? loaded.dataset
+        let dataset = try options.datasetOptions.dataset ?? loaded.dataset
             ?? options.datasetOptions.resolved(for: .test, console: console)
         let test = try options.datasetOptions.load(dataset, split: .test, flatten: !loaded.model.takesImages,
                                                    limit: testLimit, console: console)
@@ -196,7 +196,7 @@ public struct HalfFloatExperiment: ConsoleCommand {
         guard loaded.network is ReducedPrecisionInference else {
             throw KisoError("half-float needs simple-convnet or deep-convnet weights; \(weights) holds \(loaded.model.rawValue)")
         }
-        let dataset = options.datasetOptions.dataset.map(DatasetOptions.name) ?? loaded.dataset
+        let dataset = try options.datasetOptions.dataset ?? loaded.dataset
             ?? options.datasetOptions.resolved(for: .test, console: console)
         let test = try options.datasetOptions.load(dataset, split: .test, flatten: false, limit: testLimit, console: console)
         var summary = JSONSummary()

@@ -38,13 +38,13 @@ public struct ExperimentOptions: ParsableArguments {
     /// The training images (rows of 784 unless `flatten` is false) of the chosen data set,
     /// the first `limit` of them.
     func trainingSet(limit: Int?, flatten: Bool = true, console: Console) throws -> LabeledImages {
-        let name = datasetOptions.resolved(for: .train, console: console)
+        let name = try datasetOptions.resolved(for: .train, console: console)
         return try datasetOptions.load(name, split: .train, flatten: flatten, limit: limit, console: console)
     }
 
     /// The test images of the data set used for training.
     func testSet(limit: Int?, flatten: Bool = true, console: Console) throws -> LabeledImages {
-        let name = datasetOptions.resolved(for: .train, console: console)
+        let name = try datasetOptions.resolved(for: .train, console: console)
         return try datasetOptions.load(name, split: .test, flatten: flatten, limit: limit, console: console)
     }
 }

@@ -5,8 +5,8 @@ import KisoData
 /// `--dataset` and `--data`: which data set to read and where to look for it first.
 public struct DatasetOptions: ParsableArguments {
     /// The data set; commands choose a default when it is not given.
-    @Option(help: "The data set: mnist or fashion-mnist.")
-    var dataset: DatasetChoice?
+    @Option(help: "The data set: mnist or fashion-mnist (default: told by the files' checksums).")
+    var dataset: DatasetName?
 
     /// A folder searched first (as `DIR/<name>/` and `DIR/`).
     @Option(help: ArgumentHelp(
@@ -17,14 +17,6 @@ public struct DatasetOptions: ParsableArguments {
     /// No data set and no folder chosen.
     public init() {}
 
-    /// The data set named by `choice` in KisoData's terms.
-    static func name(_ choice: DatasetChoice) -> DatasetName {
-        switch choice {
-        case .mnist: return .mnist
-        case .fashionMNIST: return .fashionMNIST
-        }
-    }
-
     /// A locator that searches `--data` first and downloads with a progress bar on `console`
     /// (no downloading when `allowDownload` is false).
     public func locator(console: Console, allowDownload: Bool = true) -> DatasetLocator {
@@ -34,19 +26,31 @@ public struct DatasetOptions: ParsableArguments {
         return DatasetLocator(dataDirectory: directory, downloader: Downloader(progress: { bars.report($0) }))
     }
 
-    /// The data set to use: `--dataset` when given; otherwise MNIST when its `split` files are
-    /// on this machine, else Fashion-MNIST when those are, else MNIST (to be downloaded).
-    public func resolved(for split: DatasetSplit, console: Console) -> DatasetName {
-        if let dataset { return Self.name(dataset) }
+    /// The data set to use: `--dataset` when given; otherwise the one whose `split` files are
+    /// on this machine, MNIST first, told apart by the labels file's checksum (the two data sets
+    /// share file names, so a folder of Fashion-MNIST files is recognised as such), else MNIST
+    /// (to be downloaded).
+    /// - Throws: ``KisoError`` when `--dataset` names one data set and the files found are the other's.
+    public func resolved(for split: DatasetSplit, console: Console) throws -> DatasetName {
         let local = locator(console: console, allowDownload: false)
-        func present(_ name: DatasetName) -> Bool {
+        func labels(_ name: DatasetName) -> URL? {
             let files = name.files(for: split)
-            return (try? local.locate(files.images, of: name)) != nil && (try? local.locate(files.labels, of: name)) != nil
+            guard (try? local.locate(files.images, of: name)) != nil else { return nil }
+            return try? local.locate(files.labels, of: name)
         }
-        if present(.mnist) { return .mnist }
-        if present(.fashionMNIST) {
-            console.info("MNIST's \(split.rawValue) set is not on this machine; using Fashion-MNIST, found locally (--dataset mnist downloads MNIST).")
-            return .fashionMNIST
+        if let dataset {
+            if let url = labels(dataset), let actual = DatasetName.identify(labelsAt: url, split: split), actual != dataset {
+                throw KisoError("--dataset \(dataset.rawValue), but \(url.deletingLastPathComponent().path) holds \(actual)'s files")
+            }
+            return dataset
+        }
+        for name in [DatasetName.mnist, .fashionMNIST] {
+            guard let url = labels(name) else { continue }
+            let actual = DatasetName.identify(labelsAt: url, split: split) ?? name
+            if actual == .fashionMNIST {
+                console.info("Using Fashion-MNIST, found in \(url.deletingLastPathComponent().path) (--dataset mnist chooses MNIST).")
+            }
+            return actual
         }
         return .mnist
     }

@@ -21,8 +21,8 @@ public struct TrainCommand: ConsoleCommand {
             """
     )
 
-    @Option(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName?
+    @Option(help: "The network: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind?
 
     @OptionGroup var datasetOptions: DatasetOptions
 
@@ -74,6 +74,9 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("Measure each epoch's accuracies on the first N images (default: all; 1000 for the convnets, as the book).", valueName: "n"))
     var evalSamples: Int?
 
+    @Option(help: ArgumentHelp("Serve the training view on 127.0.0.1:PORT while training: loss and accuracy curves, live.", valueName: "port"))
+    var serve: Int?
+
     /// Simulates Ctrl-C after this many iterations (for tests of interrupt and resume).
     @Option(help: .hidden)
     var stopAfter: Int?
@@ -93,7 +96,17 @@ public struct TrainCommand: ConsoleCommand {
         }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         if let hidden { _ = try parseSizes(hidden, option: "--hidden") }
-        if let plot, !plot.lowercased().hasSuffix(".svg") { throw ValidationError("--plot writes SVG; give a file ending in .svg, got \(plot)") }
+        if let serve, !(0...65535).contains(serve) { throw ValidationError("--serve must be a port between 0 and 65535, got \(serve)") }
+        if let plot {
+            guard plot.lowercased().hasSuffix(".svg") else { throw ValidationError("--plot writes SVG; give a file ending in .svg, got \(plot)") }
+            try checkWritable(plot, option: "--plot")
+        }
+        // Refused now rather than after the whole run: a file name that cannot be written.
+        if let save {
+            do { try ModelCheckpoint.checkDestination(URL(fileURLWithPath: save)) } catch let error as ModelError {
+                throw ValidationError("--save: \(error.description)")
+            }
+        }
     }
 
     public func execute(_ console: Console) throws {
@@ -103,7 +116,7 @@ public struct TrainCommand: ConsoleCommand {
     }
 
     /// The book's settings for `model` when the command line does not give them.
-    static func defaults(for model: ModelName) -> (epochs: Int, optimizer: OptimizerKind, lr: Float, evalSamples: Int?) {
+    static func defaults(for model: ModelKind) -> (epochs: Int, optimizer: OptimizerKind, lr: Float, evalSamples: Int?) {
         switch model {
         case .threeLayer: return (20, .sgd, 0.1, nil)
         case .twoLayer: return (17, .sgd, 0.1, nil)
@@ -118,27 +131,30 @@ public struct TrainCommand: ConsoleCommand {
         let defaults = Self.defaults(for: model)
         let kind = optimizer.map { OptimizerKind(rawValue: $0.rawValue)! } ?? defaults.optimizer
         let seed = self.seed ?? 42
-        let options = ModelFactory.Options(hidden: try hidden.map { try parseSizes($0, option: "--hidden") },
-                                           weightDecay: weightDecay ?? 0, batchnorm: batchnorm, dropout: dropout)
-        let network = try ModelFactory.make(model, options: options, seed: seed)
-        let dataset = datasetOptions.resolved(for: .train, console: console)
+        let options = ModelOptions(hidden: try hidden.map { try parseSizes($0, option: "--hidden") },
+                                   weightDecay: weightDecay ?? 0, batchnorm: batchnorm, dropout: dropout)
+        let network: any Network
+        do { network = try model.makeNetwork(options, seed: seed) } catch let error as ModelError {
+            throw KisoError("--model \(model.rawValue): \(error.description)")
+        }
+        let dataset = try datasetOptions.resolved(for: .train, console: console)
         let trainer = TrainerConfiguration(
             epochs: epochs ?? defaults.epochs, miniBatchSize: batchSize ?? 100,
             optimizer: OptimizerSettings(kind: kind, learningRate: lr ?? (optimizer == nil ? defaults.lr : kind.defaultLearningRate)),
             sampling: (sampling ?? .replacement).trainerSampling, evaluationSampleCount: evalSamples ?? defaults.evalSamples,
             seed: seed)
-        let record = RunRecord(dataset: dataset.rawValue, trainLimit: trainLimit, testLimit: testLimit, trainer: trainer, progress: nil)
-        return TrainingSetup(model: model, network: network, record: record, resumeState: nil)
+        return TrainingSetup(model: model, network: network, trainer: trainer,
+                             data: TrainingData(dataset: dataset, trainLimit: trainLimit, testLimit: testLimit), resumeState: nil)
     }
 
     /// The run saved in `url`, with its network, settings and progress.
     func resumedSetup(_ url: URL, console: Console) throws -> TrainingSetup {
-        let file = try TrainingCheckpoint.read(url)
-        let record = try TrainingCheckpoint.record(in: file, path: url.path)
-        let parts = TrainingCheckpoint.split(file.tensors)
-        let (network, model) = try ModelFactory.rebuild(metadata: file.metadata, tensors: parts.network, model: nil)
-        if let requested = self.model, requested != model {
-            throw KisoError("\(url.path) holds a \(model.rawValue) run; --model \(requested.rawValue) cannot resume it")
+        let saved: SavedModel
+        do { saved = try ModelCheckpoint.load(from: url, kind: model) } catch let error as ModelError {
+            throw KisoError(error.description)
+        }
+        guard let run = saved.training else {
+            throw KisoError("\(url.path) holds weights only, not a training state to resume (it was not written by an interrupted kiso train)")
         }
         let ignored = [("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--sampling", sampling != nil),
                        ("--optimizer", optimizer != nil),
@@ -148,18 +164,26 @@ public struct TrainCommand: ConsoleCommand {
         if !ignored.isEmpty {
             console.info("Resuming with the settings saved in \(url.lastPathComponent); ignoring \(ignored.joined(separator: ", ")).")
         }
-        let progress = record.progress!
-        let state = TrainerState(network: parts.network,
-                                 optimizer: OptimizerState(tensors: parts.optimizer, step: progress.optimizerStep),
-                                 progress: progress)
-        return TrainingSetup(model: model, network: network, record: record, resumeState: state)
+        return TrainingSetup(model: saved.kind, network: saved.network, trainer: run.configuration, data: run.data,
+                             resumeState: run.state)
+    }
+
+    /// Fails unless a file can be created at `path` (its folder exists and is writable).
+    private func checkWritable(_ path: String, option: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
+              FileManager.default.isWritableFile(atPath: folder) else {
+            throw ValidationError("\(option): cannot write \(path): the folder \(folder) does not exist or is not writable")
+        }
     }
 }
 
 /// Everything a training session starts from: a fresh network or a saved run.
 struct TrainingSetup {
-    var model: ModelName
-    var network: Network
-    var record: RunRecord
+    var model: ModelKind
+    var network: any Network
+    var trainer: TrainerConfiguration
+    var data: TrainingData
     var resumeState: TrainerState?
 }

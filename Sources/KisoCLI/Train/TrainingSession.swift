@@ -13,19 +13,19 @@ struct TrainingSession {
     let console: Console
 
     func run() throws {
-        let record = setup.record
-        guard let dataset = DatasetName(rawValue: record.dataset) else {
-            throw KisoError("the checkpoint names an unknown data set '\(record.dataset)'")
-        }
+        let data = setup.data, dataset = data.dataset
         let flatten = !setup.model.takesImages
         // Images stay bytes (47 MB rather than 188 MB for 60 000); the trainer converts each batch.
-        let train = try command.datasetOptions.loadBytes(dataset, split: .train, flatten: flatten, limit: record.trainLimit, console: console)
-        let test = try command.datasetOptions.loadBytes(dataset, split: .test, flatten: flatten, limit: record.testLimit, console: console)
+        let train = try command.datasetOptions.loadBytes(dataset, split: .train, flatten: flatten, limit: data.trainLimit, console: console)
+        let test = try command.datasetOptions.loadBytes(dataset, split: .test, flatten: flatten, limit: data.testLimit, console: console)
 
+        guard setup.trainer.miniBatchSize <= train.count else {
+            throw KisoError("the batch of \(setup.trainer.miniBatchSize) images is larger than the training set of \(train.count); give a --batch-size of at most \(train.count)")
+        }
         let trainer: Trainer
         do {
             trainer = try Trainer(network: setup.network, xTrain: train.images, tTrain: train.labels,
-                                  xTest: test.images, tTest: test.labels, configuration: record.trainer)
+                                  xTest: test.images, tTest: test.labels, configuration: setup.trainer)
             if let state = setup.resumeState { try trainer.restore(state) }
         } catch {
             throw KisoError("\(error)")
@@ -34,7 +34,7 @@ struct TrainingSession {
         let interrupt = InterruptFlag()
         interrupt.install()
         defer { interrupt.uninstall() }
-        let settings = record.trainer
+        let settings = setup.trainer
         let lr = settings.optimizer.learningRate ?? settings.optimizer.kind.defaultLearningRate
         console.info("Training \(setup.model.rawValue) on \(dataset) (\(train.count) training, \(test.count) test images): "
                      + "\(settings.optimizer.kind.rawValue) lr \(lr), batch \(settings.miniBatchSize), "
@@ -51,6 +51,13 @@ struct TrainingSession {
         let display = EpochDisplay(console: console, trainer: trainer)
         trainer.onProgress = { display.progress($0) }
         trainer.onEpoch = { display.epochEnded($0) }
+        trainer.onDivergence = { _ in display.abandon() }
+        trainer.onInterrupt = { trainer in
+            display.abandon()
+            try saveInterrupted(trainer)
+        }
+        let view = try command.serve.map { try TrainingView(port: $0, title: "\(setup.model.rawValue) on \(dataset)", following: trainer, console: console) }
+        defer { view?.finish() }
 
         let start = Date()
         let result: TrainingResult
@@ -61,24 +68,16 @@ struct TrainingSession {
             throw KisoError("\(error)")
         }
         display.abandon()
-        let seconds = Date().timeIntervalSince(start)
-
-        if result.stopped {
-            try saveInterrupted(trainer)
-            throw ExitCode(130)
-        }
-        try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: seconds)
+        if result.stopped { throw ExitCode(130) }
+        try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: Date().timeIntervalSince(start))
     }
 
     /// Saves the full training state after Ctrl-C and says how to continue.
     private func saveInterrupted(_ trainer: Trainer) throws {
         let path = command.save ?? "\(setup.model.rawValue)-checkpoint.safetensors"
-        let state = trainer.state
-        var record = setup.record
-        record.progress = state.progress
-        try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: record.dataset,
-                                    optimizer: state.optimizer,
-                                    record: record, to: URL(fileURLWithPath: path))
+        do { try trainer.saveCheckpoint(to: URL(fileURLWithPath: path), data: setup.data) } catch let error as ModelError {
+            throw KisoError(error.description)
+        }
         var resume = "kiso train --resume \(path)"
         if let data = command.datasetOptions.data { resume += " --data \(data)" }
         if command.save != nil { resume += " --save \(path)" }
@@ -92,7 +91,7 @@ struct TrainingSession {
         let history = result.history
         let testAccuracy = result.finalTestAccuracy ?? history.testAccList.last ?? 0
         let trainAccuracy = history.trainAccList.last ?? 0
-        let lossPerEpoch = Self.meanPerEpoch(history.trainLossList, every: trainer.iterationsPerEpoch)
+        let lossPerEpoch = history.meanLossPerEpoch(iterationsPerEpoch: trainer.iterationsPerEpoch)
         let finalLoss = lossPerEpoch.last ?? history.trainLossList.last ?? .nan
         let memory = PeakMemory.megabytes()
         let rate = seconds > 0 ? Double(result.iterations) / seconds : 0
@@ -101,8 +100,9 @@ struct TrainingSession {
         console.line(String(format: "%d iterations in %.1f s (%.1f it/s), peak memory %.0f MB.",
                             result.iterations, seconds, rate, memory ?? 0))
         if let save = command.save {
-            try TrainingCheckpoint.save(network: trainer.network, model: setup.model, dataset: dataset.rawValue, record: nil,
-                                        to: URL(fileURLWithPath: save))
+            do { try trainer.network.save(to: URL(fileURLWithPath: save), dataset: dataset) } catch let error as ModelError {
+                throw KisoError(error.description)
+            }
             console.line("Saved the weights to \(save).")
         }
         if let plot = command.plot {
@@ -130,14 +130,6 @@ struct TrainingSession {
             summary["test_accuracy_per_epoch"] = history.testAccList
             summary["loss_per_epoch"] = lossPerEpoch
             console.line(summary.render())
-        }
-    }
-
-    /// The mean of each consecutive run of `every` values (a final partial run included).
-    static func meanPerEpoch(_ values: [Float], every: Int) -> [Float] {
-        stride(from: 0, to: values.count, by: max(every, 1)).map { start in
-            let chunk = values[start..<min(start + every, values.count)]
-            return chunk.reduce(0, +) / Float(chunk.count)
         }
     }
 

@@ -7,25 +7,19 @@ import Kiso
 /// |----------------|--------------------------------|----------|--------|
 /// | `.safetensors` | safetensors (the default)      | yes      | yes    |
 /// | `.npz`         | zip of `.npy` (NumPy)          | yes      | yes    |
+/// | `.pkl`         | the book's pickled dict        | yes (`str` entries of the dict) | yes |
 /// | `.npy`         | one NumPy array                | no       | yes    |
-/// | `.pkl`         | the book's pickled dict        | no       | yes    |
 ///
 /// A path with another extension is saved as safetensors and loaded by its first bytes.
 /// Saving is atomic: a crash mid-save leaves the previous file intact.
 ///
 /// ```swift
-/// try Checkpoint.save(["W1": w1, "b1": b1],
-///                     metadata: [Checkpoint.modelKey: "TwoLayerNet", Checkpoint.configurationKey: #"{"hidden":50}"#],
-///                     to: URL(fileURLWithPath: "model.safetensors"))
+/// try Checkpoint.save(["W1": w1, "b1": b1], metadata: ["note": "first try"],
+///                     to: URL(fileURLWithPath: "weights.safetensors"))
 /// let file = try Checkpoint.load(from: url)   // file.tensors, file.metadata
 /// ```
+/// (To save a whole network with what rebuilds it, use KisoNN's `ModelCheckpoint`.)
 public enum Checkpoint {
-    /// Metadata key naming the network kind (`"TwoLayerNet"`, `"SimpleConvNet"`, …), so a
-    /// loader can rebuild the network without other flags.
-    public static let modelKey = "kiso.model"
-    /// Metadata key holding the network's configuration as a JSON object (sizes, activation, …).
-    public static let configurationKey = "kiso.config"
-
     /// The file formats a checkpoint can use.
     public enum Format: String, Sendable, CaseIterable {
         /// `.safetensors`, NumPy `.npz`, NumPy `.npy` or the book's `.pkl`.
@@ -55,13 +49,13 @@ public enum Checkpoint {
     /// Saves `tensors` and `metadata` to `url` in the format its extension names (safetensors
     /// for unknown extensions), elements stored as `dtype`, atomically.
     ///
-    /// `.npy` holds exactly one tensor; `.npy` and `.pkl` have no place for metadata, so
-    /// non-empty metadata is an error there (the model kind would be lost silently otherwise).
+    /// `.npy` holds exactly one tensor and has no place for metadata, so non-empty metadata
+    /// is an error there (the model kind would be lost silently otherwise).
     /// - Throws: `FileFormatError` (`.unexpectedContent` for those mismatches, `.ioError`).
     public static func save(_ tensors: NamedTensors, metadata: [String: String] = [:], dtype: DType = .float32, to url: URL) throws {
         let name = url.lastPathComponent
         let format = Format(url: url) ?? .safetensors
-        if (format == .npy || format == .pickle) && !metadata.isEmpty {
+        if format == .npy && !metadata.isEmpty {
             throw FileFormatError(.unexpectedContent,
                                   "a .\(url.pathExtension) file cannot keep metadata (\(metadata.keys.sorted().joined(separator: ", "))); save as .safetensors or .npz",
                                   file: name)
@@ -69,7 +63,7 @@ public enum Checkpoint {
         switch format {
         case .safetensors: try SafeTensors.write(tensors, metadata: metadata, dtype: dtype, to: url)
         case .npz: try NPZ.write(tensors, metadata: metadata, dtype: dtype, to: url)
-        case .pickle: try BookPickle.write(tensors, dtype: dtype, to: url)
+        case .pickle: try BookPickle.write(tensors, metadata: metadata, dtype: dtype, to: url)
         case .npy:
             guard tensors.count == 1, let only = tensors.entries.first else {
                 throw FileFormatError(.unexpectedContent, "a .npy file holds one array, not \(tensors.count); save as .safetensors or .npz", file: name)

@@ -37,6 +37,7 @@ public enum BookPickle {
         }
         var tensors = NamedTensors()
         var dtypes: [String: DType] = [:]
+        var metadata: [String: String] = [:]
         // An array object stored under several keys decodes once (tensors share storage); distinct
         // arrays may not together hold more data than the file, or memo references to one bytes
         // object could make a small file allocate without bound.
@@ -48,6 +49,10 @@ public enum BookPickle {
             case let .string(s): name = s
             case let .bytes(b): name = String(decoding: b, as: UTF8.self)   // Python 2 str keys
             default: throw FileFormatError(.unexpectedContent, "the dict has a key that is \(key.kind), not a string", file: file)
+            }
+            if case let .string(text) = value {
+                metadata[name] = text   // Kiso's metadata entries (str values), which the book's loader ignores
+                continue
             }
             guard case let .array(array) = value else {
                 throw FileFormatError(.unexpectedContent, "'\(printable(name))' is \(value.kind), not a NumPy array", file: file)
@@ -66,22 +71,31 @@ public enum BookPickle {
             tensors[name] = tensor       // a repeated key replaces the value, as in Python
             dtypes[name] = dtype
         }
-        return TensorFile(tensors: tensors, dtypes: dtypes)
+        return TensorFile(tensors: tensors, metadata: metadata, dtypes: dtypes)
     }
 
     /// Writes `tensors` as the book's `params.pkl` (a pickled dict of NumPy arrays of
     /// `dtype`) to `url`, atomically. Python reads it with `pickle.load` under NumPy 1 or 2.
-    /// - Throws: `FileFormatError(.ioError)` when the file cannot be written.
-    public static func write(_ tensors: NamedTensors, dtype: DType = .float32, to url: URL) throws {
-        try AtomicFile.write(encode(tensors, dtype: dtype), to: url)
+    /// `metadata` entries become `str` values of the same dict, which the book's loaders
+    /// (they look up `W1`, `b1`, … by name) ignore.
+    /// - Throws: `FileFormatError(.ioError)` when the file cannot be written;
+    ///   `.unexpectedContent` when a metadata key is also a tensor's name.
+    public static func write(_ tensors: NamedTensors, metadata: [String: String] = [:], dtype: DType = .float32,
+                             to url: URL) throws {
+        if let clash = metadata.keys.first(where: { tensors[$0] != nil }) {
+            throw FileFormatError(.unexpectedContent, "the metadata key '\(clash)' is also a tensor's name", file: url.lastPathComponent)
+        }
+        try AtomicFile.write(encode(tensors, metadata: metadata, dtype: dtype), to: url)
     }
 
     /// The pickle bytes (protocol 3, as NumPy 1.x arrays pickle) of a dict of `tensors`
-    /// stored as `dtype` (float16, float32 or float64), C order, little-endian.
-    public static func encode(_ tensors: NamedTensors, dtype: DType = .float32) -> [UInt8] {
+    /// stored as `dtype` (float16, float32 or float64), C order, little-endian, followed by
+    /// the `metadata` as `str` values (sorted by key).
+    public static func encode(_ tensors: NamedTensors, metadata: [String: String] = [:], dtype: DType = .float32) -> [UInt8] {
         kisoPrecondition(dtype.isWritable, "BookPickle.encode: Kiso writes f2, f4 or f8, not \(dtype)")
         var out: [UInt8] = [0x80, 3, UInt8(ascii: "}")]
-        if !tensors.isEmpty { out.append(UInt8(ascii: "(")) }
+        if !tensors.isEmpty || !metadata.isEmpty { out.append(UInt8(ascii: "(")) }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { out += unicode(key) + unicode(value) }
         for (name, tensor) in tensors {
             out += unicode(name)
             out += global("numpy.core.multiarray", "_reconstruct") + global("numpy", "ndarray")
@@ -98,7 +112,7 @@ public enum BookPickle {
             out += [UInt8(ascii: "B")] + littleEndian(UInt32(data.count)) + data
             out += [UInt8(ascii: "t"), UInt8(ascii: "b")]
         }
-        if !tensors.isEmpty { out.append(UInt8(ascii: "u")) }
+        if !tensors.isEmpty || !metadata.isEmpty { out.append(UInt8(ascii: "u")) }
         out.append(UInt8(ascii: "."))
         return out
     }

@@ -32,9 +32,9 @@ public enum RegularizationExperiments {
                 let config = TrainerConfiguration(epochs: epochs, miniBatchSize: miniBatchSize,
                                                   optimizer: OptimizerSettings(kind: .sgd, learningRate: learningRate), seed: seed &+ 1)
                 let trainer = try Trainer(network: net, xTrain: xTrain, tTrain: tTrain, xTest: xTrain, tTest: tTrain, configuration: config)
-                do { return try trainer.train().history.trainAccList } catch TrainingError.nonFiniteLoss {
-                    return trainer.history.trainAccList
-                }
+                // Like the book, a run that diverges trains on (loss NaN, accuracy at chance) and is plotted as it is.
+                trainer.stopsOnDivergence = false
+                return try trainer.train().history.trainAccList
             }
             onRun?(index + 1)
             return BatchNormRun(weightInitStd: scale, withBatchNorm: accuracies[0], withoutBatchNorm: accuracies[1])
@@ -58,6 +58,7 @@ public enum RegularizationExperiments {
                                           optimizer: OptimizerSettings(kind: .sgd, learningRate: learningRate), seed: seed &+ 1)
         let trainer = try Trainer(network: net, xTrain: xTrain, tTrain: tTrain, xTest: xTest, tTest: tTest, configuration: config)
         trainer.onEpoch = onEpoch
+        trainer.stopsOnDivergence = false
         return try trainer.train().history
     }
 }

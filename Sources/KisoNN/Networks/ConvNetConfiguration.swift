@@ -24,14 +24,8 @@ public struct ConvolutionSpec: Codable, Sendable, Equatable {
 /// A Codable description of a SimpleConvNet or DeepConvNet, enough to rebuild it (with
 /// fresh weights) before loading a checkpoint's parameters into it.
 public struct ConvNetConfiguration: Codable, Sendable, Equatable {
-    /// Which of the book's convolutional networks.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        /// ``SimpleConvNet`` (chapter 7) or ``DeepConvNet`` (chapter 8).
-        case simpleConvNet, deepConvNet
-    }
-
-    /// The network class.
-    public var kind: Kind
+    /// The network class: ``ModelKind/simpleConvNet`` or ``ModelKind/deepConvNet``.
+    public var kind: ModelKind
     /// One image's shape [C, H, W].
     public var inputShape: [Int]
     /// The convolutions: one for SimpleConvNet, six for DeepConvNet.
@@ -46,7 +40,7 @@ public struct ConvNetConfiguration: Codable, Sendable, Equatable {
     public var dropoutRatio: Float
 
     /// A description with every field given.
-    public init(kind: Kind, inputShape: [Int], convolutions: [ConvolutionSpec], hiddenSize: Int, outputSize: Int,
+    public init(kind: ModelKind, inputShape: [Int], convolutions: [ConvolutionSpec], hiddenSize: Int, outputSize: Int,
                 weightInit: WeightInit, dropoutRatio: Float) {
         self.kind = kind
         self.inputShape = inputShape
@@ -60,7 +54,7 @@ public struct ConvNetConfiguration: Codable, Sendable, Equatable {
     /// A new network of this description, initialised from `seed`.
     /// - Throws: ``NetworkStateError`` when the description does not make a valid network
     ///   (wrong number of convolutions, sizes that do not fit, a bad dropout ratio).
-    public func makeNetwork(seed: UInt64 = 0) throws -> Network {
+    public func makeNetwork(seed: UInt64 = 0) throws -> any Network {
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }), hiddenSize > 0, outputSize > 0,
               convolutions.allSatisfy({ $0.filterCount > 0 && $0.filterSize > 0 && $0.stride > 0 && $0.pad >= 0 }) else {
             throw NetworkStateError(description: "\(kind): invalid sizes: input \(inputShape), convolutions \(convolutions), hidden \(hiddenSize), output \(outputSize)")
@@ -74,6 +68,8 @@ public struct ConvNetConfiguration: Codable, Sendable, Equatable {
                 let c = convolutions[0]
                 return try SimpleConvNet(inputShape: inputShape, filterCount: c.filterCount, filterSize: c.filterSize, pad: c.pad,
                                          stride: c.stride, hiddenSize: hiddenSize, outputSize: outputSize, weightInitStd: std, seed: seed)
+            case .threeLayer, .twoLayer, .multiLayer, .multiLayerExtend:
+                throw NetworkStateError(description: "\(kind.rawValue) is not a convolutional network")
             case .deepConvNet:
                 guard convolutions.count == 6, dropoutRatio >= 0, dropoutRatio < 1 else {
                     throw NetworkStateError(description: "deepConvNet needs six convolutions and a dropout ratio in [0, 1), got \(convolutions.count) and \(dropoutRatio)")

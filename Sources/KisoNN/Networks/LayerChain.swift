@@ -48,13 +48,19 @@ final class LayerChain {
         lastLayer.forward(predict(x, training: training), t) + weightDecayLoss
     }
 
-    /// Forward in training mode, backward through every layer, then `∂W += λ·W`.
-    func gradient(_ x: Tensor, _ t: Tensor) -> Float {
+    /// Forward in training mode, then backward through every layer, last first. Each
+    /// layer's weight gradients get the decay term (`∂W += λ·W`) as soon as that layer's
+    /// backward is done, and each finished parameter gradient is reported to
+    /// `onParameterGradient` (by its book name) while the layers below are still to go.
+    func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)? = nil) -> Float {
         let loss = self.loss(x, t, training: true)
         var dout = lastLayer.backward()
-        for (layer, _) in layers.reversed() { dout = layer.backward(dout) }
-        if weightDecayLambda != 0 {
-            for (name, p) in parameters where name.hasPrefix("W") { p.gradient.addScaled(p.value, weightDecayLambda) }
+        for (layer, index) in layers.reversed() {
+            dout = layer.backward(dout)
+            for (name, p) in layer.parameters {
+                if weightDecayLambda != 0 && name.hasPrefix("W") { p.gradient.addScaled(p.value, weightDecayLambda) }
+                onParameterGradient?("\(name)\(index)", p)
+            }
         }
         return loss
     }

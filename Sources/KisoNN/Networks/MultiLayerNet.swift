@@ -12,7 +12,7 @@ import Kiso
 /// its `W1`…`b3`) is ``sampleNetwork(inputSize:hiddenSizes:outputSize:seed:)``.
 public final class MultiLayerNet: Network {
     private let chain = LayerChain()
-    public let configuration: NetworkConfiguration?
+    public internal(set) var configuration: NetworkConfiguration?
 
     /// A network `inputSize` → `hiddenSizes…` → `outputSize` (the book's defaults: ReLU,
     /// He initialisation `"relu"`, no weight decay), initialised from `seed`.
@@ -27,7 +27,7 @@ public final class MultiLayerNet: Network {
             if i < sizes.count - 1 { chain.append(activation.makeLayer(), index: i) }
         }
         chain.weightDecayLambda = weightDecayLambda
-        configuration = NetworkConfiguration(kind: .multiLayerNet, inputSize: inputSize, hiddenSizes: hiddenSizes,
+        configuration = NetworkConfiguration(kind: .multiLayer, inputSize: inputSize, hiddenSizes: hiddenSizes,
                                              outputSize: outputSize, activation: activation, weightInit: weightInit,
                                              weightDecayLambda: weightDecayLambda)
     }
@@ -37,8 +37,10 @@ public final class MultiLayerNet: Network {
     /// Its scores are the book's `a3`; ``Network/probabilities(_:)`` adds the softmax.
     public static func sampleNetwork(inputSize: Int = 784, hiddenSizes: [Int] = [50, 100], outputSize: Int = 10,
                                      seed: UInt64 = 0) -> MultiLayerNet {
-        MultiLayerNet(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
-                      activation: .sigmoid, weightInit: .std(0.01), seed: seed)
+        let network = MultiLayerNet(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
+                                    activation: .sigmoid, weightInit: .std(0.01), seed: seed)
+        network.configuration?.kind = .threeLayer
+        return network
     }
 
     /// λ of the L2 weight decay.
@@ -49,6 +51,10 @@ public final class MultiLayerNet: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }
 
 /// ``MultiLayerNet`` with the chapter 6 extras: each hidden layer is
@@ -79,7 +85,7 @@ public final class MultiLayerNetExtend: Network {
             if useDropout { chain.append(Dropout(ratio: dropoutRatio, seed: rng.next()), index: i) }
         }
         chain.weightDecayLambda = weightDecayLambda
-        configuration = NetworkConfiguration(kind: .multiLayerNetExtend, inputSize: inputSize, hiddenSizes: hiddenSizes,
+        configuration = NetworkConfiguration(kind: .multiLayerExtend, inputSize: inputSize, hiddenSizes: hiddenSizes,
                                              outputSize: outputSize, activation: activation, weightInit: weightInit,
                                              weightDecayLambda: weightDecayLambda, useBatchnorm: useBatchnorm,
                                              useDropout: useDropout, dropoutRatio: dropoutRatio)
@@ -98,4 +104,8 @@ public final class MultiLayerNetExtend: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }

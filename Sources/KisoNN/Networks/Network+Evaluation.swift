@@ -26,18 +26,24 @@ extension Network {
 
     /// ``accuracy(_:_:batchSize:)`` on the first `samples` samples of `x` and `t`.
     func accuracy(_ x: some MiniBatchSource, _ t: Tensor, samples n: Int, batchSize: Int) -> Float {
+        n == 0 ? 0 : Float(correctCount(x, t, range: 0..<n, batchSize: batchSize)) / Float(n)
+    }
+
+    /// How many samples in `range` of `x` the network classifies as their target in `t`
+    /// (one-hot rows or labels), in inference mode, `batchSize` samples at a time.
+    /// - Precondition: `range` lies within both `x`'s and `t`'s samples; `batchSize` > 0.
+    public func correctCount(_ x: some MiniBatchSource, _ t: Tensor, range: Range<Int>, batchSize: Int = 1000) -> Int {
         kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
-        kisoPrecondition(t.ndim >= 1 && t.shape[0] >= n && x.sampleCount >= n,
+        kisoPrecondition(t.ndim >= 1 && t.shape[0] >= range.upperBound && x.sampleCount >= range.upperBound,
                          "accuracy: \(x.sampleCount) samples but targets of shape \(t.shape)")
-        if n == 0 { return 0 }
         var correct = 0
-        for start in stride(from: 0, to: n, by: batchSize) {
-            let end = Swift.min(start + batchSize, n)
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+            let end = Swift.min(start + batchSize, range.upperBound)
             let y = predict(x.batch(start..<end), training: false)
             let labels = classLabels(t[start..<end], predictions: y, operation: "accuracy")
             correct += zip(y.argmax(axis: 1), labels).filter { $0 == $1 }.count
         }
-        return Float(correct) / Float(n)
+        return correct
     }
 
     /// The gradient of `loss(x, t, training: true)` with respect to every parameter, by
@@ -55,20 +61,13 @@ extension Network {
         let savedBuffers = buffers.map { $0.parameter.value }
         var grads: [String: Tensor] = [:]
         for (name, parameter) in parameters {
-            var grad = Tensor.zeros(like: parameter.value)
-            for i in 0..<parameter.value.count {
-                let original = parameter.value.withUnsafeBufferPointer { $0[i] }
-                let (plus, minus) = (original + h, original - h)
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = plus }
+            var value = parameter.value
+            grads[name] = KisoNN.numericalGradient({ v in
+                parameter.value = v
                 randomGenerators = generators
-                let lossPlus = Double(loss(x, t, training: true))
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = minus }
-                randomGenerators = generators
-                let lossMinus = Double(loss(x, t, training: true))
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = original }
-                grad.withUnsafeMutableBufferPointer { $0[i] = Float((lossPlus - lossMinus) / (Double(plus) - Double(minus))) }
-            }
-            grads[name] = grad
+                return loss(x, t, training: true)
+            }, &value, h: h)
+            parameter.value = value
         }
         randomGenerators = generators
         for (saved, buffer) in zip(savedBuffers, buffers) { buffer.parameter.value = saved }

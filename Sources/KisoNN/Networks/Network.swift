@@ -17,6 +17,11 @@ public protocol Network: AnyObject {
     /// every parameter's gradient, and returns the loss of that forward pass.
     @discardableResult
     func gradient(_ x: Tensor, _ t: Tensor) -> Float
+    /// ``gradient(_:_:)``, calling `onParameterGradient` with each parameter's name as soon as
+    /// its gradient is final (data-parallel training starts reducing it then). The default
+    /// runs the whole backward pass, then reports every parameter, last first.
+    @discardableResult
+    func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float
     /// Non-learned state saved with the parameters (batch normalization's `running_mean1`,
     /// `running_var1`, …). Empty by default.
     var buffers: [(name: String, parameter: Parameter)] { get }
@@ -35,6 +40,15 @@ extension Network {
         set {}
     }
     public var configuration: NetworkConfiguration? { nil }
+
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        let loss = gradient(x, t)
+        if let onParameterGradient {
+            for (name, parameter) in parameters.reversed() { onParameterGradient(name, parameter) }
+        }
+        return loss
+    }
 
     /// The parameter called `name` (e.g. `"W1"`), or `nil`.
     public func parameter(named name: String) -> Parameter? {

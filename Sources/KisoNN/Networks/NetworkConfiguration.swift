@@ -4,14 +4,8 @@ import Kiso
 /// loading a checkpoint's state dictionary into it. Convolutional networks keep their layer
 /// sizes in ``convolution``.
 public struct NetworkConfiguration: Codable, Sendable, Equatable {
-    /// Which class of the book to build.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        /// ``SimpleNet``, ``TwoLayerNet``, ``MultiLayerNet`` or ``MultiLayerNetExtend``.
-        case simpleNet, twoLayerNet, multiLayerNet, multiLayerNetExtend, simpleConvNet, deepConvNet
-    }
-
-    /// Which network class to build.
-    public var kind: Kind
+    /// Which of the book's networks to build.
+    public var kind: ModelKind
     /// Input features per sample (784 for flattened MNIST).
     public var inputSize: Int
     /// The hidden layers' sizes, first to last (one for ``TwoLayerNet``, none for ``SimpleNet``).
@@ -33,7 +27,7 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
 
     /// A description with the book's defaults for everything not given (ReLU, He initialisation, no
     /// weight decay, no batch normalization, no dropout).
-    public init(kind: Kind, inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: ActivationKind = .relu,
+    public init(kind: ModelKind, inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: ActivationKind = .relu,
                 weightInit: WeightInit = .he, weightDecayLambda: Float = 0, useBatchnorm: Bool = false,
                 useDropout: Bool = false, dropoutRatio: Float = 0.5) {
         self.kind = kind
@@ -55,7 +49,7 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
     /// The description of a SimpleConvNet or DeepConvNet: the fully connected fields mirror
     /// `convolution` (input size C·H·W, one hidden layer) for readers that only look at those.
     public init(convolution: ConvNetConfiguration) {
-        self.init(kind: convolution.kind == .simpleConvNet ? .simpleConvNet : .deepConvNet,
+        self.init(kind: convolution.kind,
                   inputSize: convolution.inputShape.reduce(1, *), hiddenSizes: [convolution.hiddenSize],
                   outputSize: convolution.outputSize, activation: .relu, weightInit: convolution.weightInit,
                   useDropout: convolution.dropoutRatio > 0, dropoutRatio: convolution.dropoutRatio)
@@ -65,7 +59,7 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
     /// A new network of this description, initialised from `seed`.
     /// - Throws: ``NetworkStateError`` when the sizes do not fit the kind (e.g. a
     ///   TwoLayerNet needs exactly one hidden size, a TwoLayerNet's init a number).
-    public func makeNetwork(seed: UInt64 = 0) throws -> Network {
+    public func makeNetwork(seed: UInt64 = 0) throws -> any Network {
         let sizes = [inputSize] + hiddenSizes + [outputSize]
         guard sizes.allSatisfy({ $0 > 0 }) else {
             throw NetworkStateError(description: "layer sizes \(sizes) must all be positive")
@@ -74,26 +68,26 @@ public struct NetworkConfiguration: Codable, Sendable, Equatable {
             throw NetworkStateError(description: "dropout ratio \(dropoutRatio) must be in [0, 1)")
         }
         switch kind {
-        case .simpleNet:
-            guard inputSize == 2, hiddenSizes.isEmpty, outputSize == 3 else {
-                throw NetworkStateError(description: "simpleNet is 2 → 3 with no hidden layer, not \(sizes)")
-            }
-            return SimpleNet(seed: seed)
-        case .twoLayerNet:
+        case .threeLayer:
+            let network = MultiLayerNet(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
+                                        activation: activation, weightInit: weightInit, seed: seed)
+            network.configuration?.kind = .threeLayer
+            return network
+        case .twoLayer:
             guard hiddenSizes.count == 1, case .std(let std) = weightInit else {
-                throw NetworkStateError(description: "twoLayerNet needs one hidden size and a numeric init std, got \(hiddenSizes) and \(weightInit)")
+                throw NetworkStateError(description: "two-layer needs one hidden size and a numeric init std, got \(hiddenSizes) and \(weightInit)")
             }
             return TwoLayerNet(inputSize: inputSize, hiddenSize: hiddenSizes[0], outputSize: outputSize,
                                weightInitStd: std, activation: activation, seed: seed)
-        case .multiLayerNet:
+        case .multiLayer:
             return MultiLayerNet(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize, activation: activation,
                                  weightInit: weightInit, weightDecayLambda: weightDecayLambda, seed: seed)
-        case .multiLayerNetExtend:
+        case .multiLayerExtend:
             return MultiLayerNetExtend(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize,
                                        activation: activation, weightInit: weightInit, weightDecayLambda: weightDecayLambda,
                                        useDropout: useDropout, dropoutRatio: dropoutRatio, useBatchnorm: useBatchnorm, seed: seed)
         case .simpleConvNet, .deepConvNet:
-            guard let convolution, convolution.kind.rawValue == kind.rawValue else {
+            guard let convolution, convolution.kind == kind else {
                 throw NetworkStateError(description: "\(kind) needs its convolution description (image shape and convolutions)")
             }
             return try convolution.makeNetwork(seed: seed)

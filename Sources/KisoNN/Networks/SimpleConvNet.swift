@@ -65,4 +65,8 @@ public final class SimpleConvNet: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }

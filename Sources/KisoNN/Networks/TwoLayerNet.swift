@@ -21,7 +21,7 @@ public final class TwoLayerNet: Network {
         chain.append(affine1, index: 1)
         chain.append(activation.makeLayer(), index: 1)
         chain.append(Affine(W: Tensor.randn([hiddenSize, outputSize], using: &rng) * weightInitStd, b: Tensor.zeros([outputSize])), index: 2)
-        configuration = NetworkConfiguration(kind: .twoLayerNet, inputSize: inputSize, hiddenSizes: [hiddenSize],
+        configuration = NetworkConfiguration(kind: .twoLayer, inputSize: inputSize, hiddenSizes: [hiddenSize],
                                              outputSize: outputSize, activation: activation, weightInit: .std(weightInitStd))
     }
 
@@ -31,6 +31,10 @@ public final class TwoLayerNet: Network {
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    }
 }
 
 /// Chapter 4's `simpleNet`: one weight matrix `W` [2, 3] (standard normal), scores
@@ -50,9 +54,6 @@ public final class SimpleNet: Network {
     }
 
     public var parameters: [(name: String, parameter: Parameter)] { [("W", W)] }
-    public var configuration: NetworkConfiguration? {
-        NetworkConfiguration(kind: .simpleNet, inputSize: 2, hiddenSizes: [], outputSize: 3)
-    }
 
     private func rows(_ x: Tensor) -> Tensor { x.ndim == 1 ? x.reshaped([1, -1]) : x }
 

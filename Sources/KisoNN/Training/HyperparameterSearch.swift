@@ -57,10 +57,8 @@ public struct HyperparameterSearch: Sendable {
                                               optimizer: OptimizerSettings(kind: .sgd, learningRate: lr), seed: rng.next())
             let trainer = try Trainer(network: net, xTrain: xTrain, tTrain: tTrain, xTest: xValidation, tTest: tValidation,
                                       configuration: config)
-            let history: TrainingHistory
-            do { history = try trainer.train().history } catch TrainingError.nonFiniteLoss {
-                history = trainer.history   // a diverged trial keeps the accuracies it reached
-            }
+            trainer.stopsOnDivergence = false   // a diverged trial is recorded at chance level, as in the book
+            let history = try trainer.train().history
             let trial = Trial(learningRate: lr, weightDecay: wd, validationAccuracies: history.testAccList,
                               trainAccuracies: history.trainAccList)
             results.append(trial)

@@ -36,8 +36,24 @@ public final class Trainer {
     public var onProgress: ((TrainingProgress) -> Void)?
     /// Called after each epoch's evaluation.
     public var onEpoch: ((EpochReport) -> Void)?
-    /// Polled before every iteration; returning `true` ends ``train()`` cleanly.
+    /// Polled before every iteration; returning `true` ends ``train()`` cleanly (after
+    /// ``onInterrupt``), with ``TrainingResult/stopped`` set.
     public var shouldStop: (() -> Bool)?
+    /// Called once when ``shouldStop`` has ended the run, before ``train()`` returns: the place
+    /// to save a checkpoint (``state`` is complete and consistent then). An error it throws
+    /// is thrown by ``train()``.
+    public var onInterrupt: ((Trainer) throws -> Void)?
+    /// Called once, at the first iteration whose loss is NaN or ±∞.
+    public var onDivergence: ((DivergenceReport) -> Void)?
+    /// Whether a diverging run stops (``train()`` and ``step()`` throw
+    /// ``TrainingError/nonFiniteLoss(iteration:loss:learningRate:)``), or goes on to the end
+    /// recording NaN losses and chance-level accuracies, as the book's experiments do.
+    public var stopsOnDivergence = true
+    /// Set for data-parallel training: this process computes only its share of each global
+    /// mini-batch and of each evaluation, and `dataParallel` combines the results.
+    public var dataParallel: (any DataParallelCoordinator)?
+    /// The first iteration whose loss was not finite, if any.
+    public private(set) var divergedAtIteration: Int?
 
     private var generator: RandomGenerator
     private var epochOrder: [Int] = []
@@ -60,6 +76,7 @@ public final class Trainer {
         guard configuration.miniBatchSize > 0, configuration.epochs > 0, (configuration.iterations ?? 1) > 0 else {
             throw TrainingError.invalidSetup("mini-batch size \(configuration.miniBatchSize), epochs \(configuration.epochs) and iterations must be positive")
         }
+        // Batches drawn with replacement may be larger than the data, as the book's np.random.choice allows.
         if configuration.sampling == .shuffledEpochs && configuration.miniBatchSize > trainSize {
             throw TrainingError.invalidSetup("a shuffled epoch of \(trainSize) samples holds no full batch of \(configuration.miniBatchSize)")
         }
@@ -100,51 +117,86 @@ public final class Trainer {
     }
 
     /// One iteration: draw a batch, backprop, update, record the loss; evaluates at an
-    /// epoch's end.
+    /// epoch's end. Data-parallel, this rank computes its slice of the batch and the recorded
+    /// loss is the global batch's.
     /// - Returns: the recorded loss.
-    /// - Throws: ``TrainingError/nonFiniteLoss(iteration:loss:learningRate:)`` if the loss is NaN or ±∞.
+    /// - Throws: ``TrainingError/nonFiniteLoss(iteration:loss:learningRate:)`` if the loss is
+    ///   NaN or ±∞ and ``stopsOnDivergence`` is set; the coordinator's errors.
     @discardableResult
     public func step() throws -> Float {
         let indices = nextBatchIndices()
-        let xBatch = xTrain.batch(indices), tBatch = tTrain[indices]
-        var loss = network.gradient(xBatch, tBatch)
-        optimizer.update(network.parameters)
-        if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }
+        var loss: Float
+        if let parallel = dataParallel {
+            let share = DataParallelShare.range(of: indices.count, rank: parallel.rank, worldSize: parallel.worldSize)
+            let local = Array(indices[share]), weight = Float(share.count) / Float(indices.count)
+            let xBatch = xTrain.batch(local), tBatch = tTrain[local]
+            parallel.beginStep(localWeight: weight)
+            loss = network.gradient(xBatch, tBatch, onParameterGradient: parallel.parameterGradientReady)
+            try parallel.finishGradientReduction()
+            optimizer.update(network.parameters)
+            if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }
+            loss = Float(try parallel.sum([Double(loss) * Double(weight)])[0])
+        } else {
+            let xBatch = xTrain.batch(indices), tBatch = tTrain[indices]
+            loss = network.gradient(xBatch, tBatch)
+            optimizer.update(network.parameters)
+            if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }
+        }
         iteration += 1
-        guard loss.isFinite else {
-            throw TrainingError.nonFiniteLoss(iteration: iteration, loss: loss, learningRate: optimizer.learningRate)
+        if !loss.isFinite && divergedAtIteration == nil {
+            divergedAtIteration = iteration
+            onDivergence?(DivergenceReport(iteration: iteration, loss: loss, learningRate: optimizer.learningRate))
+            if stopsOnDivergence {
+                throw TrainingError.nonFiniteLoss(iteration: iteration, loss: loss, learningRate: optimizer.learningRate)
+            }
         }
         history.trainLossList.append(loss)
         onProgress?(TrainingProgress(iteration: iteration, totalIterations: maxIterations, epoch: epoch, loss: loss))
-        if iteration % iterationsPerEpoch == 0 { evaluateEpoch() }
+        if iteration % iterationsPerEpoch == 0 { try evaluateEpoch() }
         return loss
     }
 
-    private func evaluateEpoch() {
+    private func evaluateEpoch() throws {
         epoch += 1
         if configuration.evaluationSampleCount == 0 { return }
         let limit = configuration.evaluationSampleCount ?? Int.max
-        let trainAcc = network.accuracy(xTrain, tTrain, samples: Swift.min(limit, xTrain.sampleCount), batchSize: evaluationBatchSize)
-        let testAcc = network.accuracy(xTest, tTest, samples: Swift.min(limit, xTest.sampleCount), batchSize: evaluationBatchSize)
+        let trainAcc = try accuracy(xTrain, tTrain, samples: Swift.min(limit, xTrain.sampleCount))
+        let testAcc = try accuracy(xTest, tTest, samples: Swift.min(limit, xTest.sampleCount))
         history.trainAccList.append(trainAcc)
         history.testAccList.append(testAcc)
         onEpoch?(EpochReport(epoch: epoch, totalEpochs: totalEpochs, trainAccuracy: trainAcc, testAccuracy: testAcc))
     }
 
+    /// The accuracy on the first `samples` samples; data-parallel, each rank counts its share
+    /// and the counts are summed.
+    private func accuracy(_ x: any MiniBatchSource, _ t: Tensor, samples: Int) throws -> Float {
+        guard let parallel = dataParallel, samples > 0 else {
+            return network.accuracy(x, t, samples: samples, batchSize: evaluationBatchSize)
+        }
+        let share = DataParallelShare.range(of: samples, rank: parallel.rank, worldSize: parallel.worldSize)
+        let correct = network.correctCount(x, t, range: share, batchSize: evaluationBatchSize)
+        return Float(try parallel.sum([Double(correct)])[0] / Double(samples))
+    }
+
     /// Runs the remaining iterations (all of them, or those left after ``restore(_:)``),
-    /// then measures the accuracy on the whole test set.
-    /// - Throws: ``TrainingError/nonFiniteLoss(iteration:loss:learningRate:)`` if training diverges.
+    /// then measures the accuracy on the whole test set. Data-parallel, rank 0's initial
+    /// weights are first given to every rank (unless resuming).
+    /// - Throws: ``TrainingError/nonFiniteLoss(iteration:loss:learningRate:)`` if training
+    ///   diverges and ``stopsOnDivergence`` is set; what ``onInterrupt`` throws.
     @discardableResult
     public func train() throws -> TrainingResult {
+        if let parallel = dataParallel, iteration == 0 { try parallel.synchronizeInitialState(network) }
         while iteration < maxIterations {
             if shouldStop?() == true {
-                return TrainingResult(history: history, finalTestAccuracy: nil, stopped: true, iterations: iteration)
+                try onInterrupt?(self)
+                return TrainingResult(history: history, finalTestAccuracy: nil, stopped: true, iterations: iteration,
+                                      divergedAtIteration: divergedAtIteration)
             }
             try step()
         }
-        let finalAccuracy = network.accuracy(xTest, tTest, batchSize: evaluationBatchSize)
+        let finalAccuracy = try accuracy(xTest, tTest, samples: xTest.sampleCount)
         return TrainingResult(history: history, finalTestAccuracy: finalAccuracy, stopped: false,
-                              iterations: iteration)
+                              iterations: iteration, divergedAtIteration: divergedAtIteration)
     }
 
     var samplerGenerator: RandomGenerator { generator }

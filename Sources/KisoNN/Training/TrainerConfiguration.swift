@@ -61,6 +61,16 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
     public var testAccList: [Float] = []
     /// An empty history.
     public init() {}
+
+    /// The mean loss of each epoch: of each consecutive run of `iterationsPerEpoch` entries of
+    /// ``trainLossList`` (a last, partial epoch included).
+    public func meanLossPerEpoch(iterationsPerEpoch: Int) -> [Float] {
+        let every = Swift.max(iterationsPerEpoch, 1)
+        return stride(from: 0, to: trainLossList.count, by: every).map { start in
+            let chunk = trainLossList[start..<Swift.min(start + every, trainLossList.count)]
+            return chunk.reduce(0, +) / Float(chunk.count)
+        }
+    }
 }
 
 /// One finished iteration, for progress bars.
@@ -91,6 +101,21 @@ public struct TrainingResult: Sendable {
     public let stopped: Bool
     /// Iterations completed.
     public let iterations: Int
+    /// The first iteration whose loss was NaN or ±∞ (a run that went on diverged).
+    public let divergedAtIteration: Int?
+}
+
+/// The first non-finite loss of a run, reported to ``Trainer/onDivergence``.
+public struct DivergenceReport: Sendable, Equatable {
+    /// The iteration (1-based) whose loss was NaN or ±∞.
+    public let iteration: Int
+    /// That loss.
+    public let loss: Float
+    /// The learning rate in use.
+    public let learningRate: Float
+
+    /// The book's advice, for messages: try a smaller learning rate.
+    public var hint: String { "try a smaller learning rate than \(learningRate)" }
 }
 
 /// Errors a training run can raise.

@@ -1,0 +1,40 @@
+import Kiso
+
+/// The hook through which a ``Trainer`` trains data-parallel: every process (rank) holds the
+/// whole network, computes the gradient of its share of each global mini-batch, and an
+/// implementation of this protocol (e.g. one over MPI) combines the gradients.
+///
+/// The trainer draws the same global batch on every rank (same seed), computes its slice
+/// ``DataParallelShare/range(of:rank:worldSize:)``, calls ``beginStep(localWeight:)`` with
+/// `slice / batch`, runs backward, reporting each parameter's gradient through
+/// ``parameterGradientReady(name:parameter:)`` as soon as backward has produced it (last
+/// layer first, so reductions can overlap the rest of backward), then calls
+/// ``finishGradientReduction()``; after it every rank's gradients hold the global-batch mean,
+/// `Σ_r (n_r / N) · ∂L_r/∂θ`, and the optimizers update identically on every rank.
+public protocol DataParallelCoordinator: AnyObject {
+    /// This process's index, `0..<worldSize`; rank 0 reports and saves.
+    var rank: Int { get }
+    /// The number of processes training together.
+    var worldSize: Int { get }
+    /// Makes every rank's parameters and buffers equal to rank 0's (before training starts).
+    func synchronizeInitialState(_ network: any Network) throws
+    /// A new step begins; this rank's gradients are to be weighted by `localWeight` (its share
+    /// of the global batch) before summing over ranks.
+    func beginStep(localWeight: Float)
+    /// Backward has finished `parameter.gradient` (named `name`); its reduction may start.
+    func parameterGradientReady(name: String, parameter: Parameter)
+    /// Waits for every reduction of this step; afterwards each parameter's gradient is the
+    /// global-batch mean on every rank.
+    func finishGradientReduction() throws
+    /// The element-wise sums of `values` over all ranks (losses, counts of correct answers).
+    func sum(_ values: [Double]) throws -> [Double]
+}
+
+/// How a global batch of N samples is split over ranks: rank r takes the contiguous slice
+/// `[r·N/W, (r+1)·N/W)` (integer division), so shares differ by at most one sample.
+public enum DataParallelShare {
+    /// The positions of a batch of `count` samples that `rank` of `worldSize` computes.
+    public static func range(of count: Int, rank: Int, worldSize: Int) -> Range<Int> {
+        (rank * count / worldSize)..<((rank + 1) * count / worldSize)
+    }
+}
