@@ -1,7 +1,7 @@
 import Foundation
 import Kiso
 import KisoNN
-@testable import KisoServe
+import KisoServe
 import Testing
 
 /// A network whose forward pass takes a while and records how many run at once.
