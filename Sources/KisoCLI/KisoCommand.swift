@@ -20,6 +20,7 @@ public struct KisoCommand: ParsableCommand {
             DataCommand.self,
             BenchCommand.self,
             ServeCommand.self,
+            AutogradCommand.self,
         ]
     )
 

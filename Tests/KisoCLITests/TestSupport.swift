@@ -40,6 +40,13 @@ func kisoExecutable() -> URL? {
 /// Runs the real `kiso` executable as a child process (standard input closed).
 func runKisoBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> KisoRun {
     guard let executable = kisoExecutable() else { throw KisoError("kiso executable not found") }
+    return try runProcess(executable, arguments, environment: environment)
+}
+
+/// Runs `executable arguments…` as a child process (standard input closed), killing it after
+/// `timeout` seconds when given.
+func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                timeout: Double? = nil) throws -> KisoRun {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -48,6 +55,11 @@ func runKisoBinary(_ arguments: [String], environment: [String: String] = [:]) t
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
     // Read both pipes before waiting so a chatty child cannot block on a full pipe.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

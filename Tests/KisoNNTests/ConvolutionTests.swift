@@ -57,7 +57,7 @@ import KisoNN
         var rng = RandomGenerator(seed: UInt64(10 * stride + pad))
         let conv = Convolution(W: Tensor.randn([4, 3, 3, 3], using: &rng), b: Tensor.randn([4], using: &rng),
                                stride: stride, pad: pad)
-        let input = Parameter(Tensor.randn([2, 3, 7, 7], using: &rng))
+        let input = Parameter(Tensor.randn([2, 3, 8, 8], using: &rng))   // stride 2: (8 + 2P − 3)/2 floored
         let shape = conv.forward(input.value, training: true).shape
         let weights = Tensor.randn(shape, using: &rng)
         let loss = { ConvGradientCheck.weightedSum(conv.forward(input.value, training: true), weights) }

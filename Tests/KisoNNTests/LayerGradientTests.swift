@@ -135,6 +135,22 @@ import KisoNN
         #expect(layer.forward(x, training: true).scalars != (x * mask).scalars)  // a new mask next time
     }
 
+    @Test func dropoutMasksFollowTheGlobalSampleIndex() {
+        // Data-parallel ranks computing rows 0..<3 and 3..<7 of a batch of 7 get the rows of
+        // the mask one process draws for the whole batch, and their generators stay in step.
+        let whole = Dropout(ratio: 0.5, seed: 5)
+        let x = Self.awayFromZero([7, 4], seed: 3)
+        _ = whole.forward(x, training: true)
+        let expected = whole.mask!.scalars
+        for (range, offset) in [(0..<3, 0), (3..<7, 12)] {
+            let rank = Dropout(ratio: 0.5, seed: 5)
+            rank.slice = BatchSlice(range: range, globalCount: 7)
+            _ = rank.forward(x[Array(range)], training: true)
+            #expect(rank.mask!.scalars == Array(expected[offset..<(offset + range.count * 4)]))
+            #expect(rank.generator == whole.generator)
+        }
+    }
+
     @Test func dropoutScalesAtTestTime() {
         let layer = Dropout(ratio: 0.2)
         #expect(close(layer.forward(Tensor([1, 2]), training: false).scalars, [0.8, 1.6], 1e-7))

@@ -9,7 +9,7 @@ public final class InterruptFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
     private var presses = 0
-    private var source: DispatchSourceSignal?
+    private var sources: [(signal: Int32, source: DispatchSourceSignal)] = []
 
     /// A lowered flag, not yet listening to signals.
     public init() {}
@@ -24,25 +24,29 @@ public final class InterruptFlag: @unchecked Sendable {
             presses += 1
             return presses
         }
-        if count >= 2 && source != nil { exit(130) }
+        if count >= 2 && !sources.isEmpty { exit(130) }
     }
 
-    /// Starts listening to SIGINT (the default action, termination, is suspended until
-    /// ``uninstall()``).
-    public func install() {
-        guard source == nil else { return }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in self?.raise() }
-        source.resume()
-        self.source = source
+    /// Starts listening to `signals` (SIGINT; `mpirun` forwards SIGUSR1 to its ranks, which
+    /// data-parallel training also listens to); their default action, termination, is
+    /// suspended until ``uninstall()``.
+    public func install(signals: [Int32] = [SIGINT]) {
+        guard sources.isEmpty else { return }
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.raise() }
+            source.resume()
+            sources.append((number, source))
+        }
     }
 
-    /// Stops listening and restores SIGINT's default action.
+    /// Stops listening and restores the signals' default action.
     public func uninstall() {
-        guard let source else { return }
-        source.cancel()
-        self.source = nil
-        signal(SIGINT, SIG_DFL)
+        for (number, source) in sources {
+            source.cancel()
+            signal(number, SIG_DFL)
+        }
+        sources.removeAll()
     }
 }

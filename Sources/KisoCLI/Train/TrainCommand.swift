@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kiso
+import KisoAutograd
 import KisoData
 import KisoNN
 
@@ -77,9 +78,25 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("Serve the training view on 127.0.0.1:PORT while training: loss and accuracy curves, live.", valueName: "port"))
     var serve: Int?
 
+    @Flag(help: "Compute the gradients by automatic differentiation (KisoAutograd) instead of the hand-written layers (fully connected networks).")
+    var autograd = false
+    @Option(help: ArgumentHelp("Also write the resumable checkpoint every K epochs (where Ctrl-C writes it).", valueName: "K"))
+    var checkpointEvery: Int?
+
+    @Flag(help: "Train data-parallel as one rank of `mpirun -np N kiso train --distributed …` (needs a build with --traits MPI).")
+    var distributed = false
+
     /// Simulates Ctrl-C after this many iterations (for tests of interrupt and resume).
     @Option(help: .hidden)
     var stopAfter: Int?
+
+    /// Data-parallel tests: every rank writes its final weights to DIR/rank-R.safetensors.
+    @Option(help: .hidden)
+    var rankWeights: String?
+
+    /// Data-parallel tests: the last rank kills itself (SIGKILL) after this many iterations.
+    @Option(help: .hidden)
+    var killLastRankAfter: Int?
 
     @OptionGroup var output: OutputOptions
 
@@ -87,7 +104,9 @@ public struct TrainCommand: ConsoleCommand {
 
     public func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--train-limit", trainLimit),
-                              ("--test-limit", testLimit), ("--eval-samples", evalSamples), ("--stop-after", stopAfter)] {
+                              ("--test-limit", testLimit), ("--eval-samples", evalSamples), ("--stop-after", stopAfter),
+                              ("--checkpoint-every", checkpointEvery),
+                              ("--kill-last-rank-after", killLastRankAfter)] {
             if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
         }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
@@ -111,8 +130,19 @@ public struct TrainCommand: ConsoleCommand {
 
     public func execute(_ console: Console) throws {
         output.configure(console)
-        let setup = try resume.map { try resumedSetup(URL(fileURLWithPath: $0), console: console) } ?? freshSetup(console: console)
-        try TrainingSession(command: self, setup: setup, console: console).run()
+        guard distributed else {
+            try TrainingSession(command: self, setup: try setup(console: console), console: console).run()
+            return
+        }
+        let rank = try DistributedRank.join(console: console)
+        let setup = try setup(console: rank.console)
+        try rank.check(batchSize: setup.trainer.miniBatchSize)
+        try rank.run(TrainingSession(command: self, setup: setup, console: rank.console, job: rank.job))
+    }
+
+    /// The run to do: the one saved in `--resume`, or a new one from the options.
+    private func setup(console: Console) throws -> TrainingSetup {
+        try resume.map { try resumedSetup(URL(fileURLWithPath: $0), console: console) } ?? freshSetup(console: console)
     }
 
     /// The book's settings for `model` when the command line does not give them.
@@ -133,10 +163,11 @@ public struct TrainCommand: ConsoleCommand {
         let seed = self.seed ?? 42
         let options = ModelOptions(hidden: try hidden.map { try parseSizes($0, option: "--hidden") },
                                    weightDecay: weightDecay ?? 0, batchnorm: batchnorm, dropout: dropout)
-        let network: any Network
+        var network: any Network
         do { network = try model.makeNetwork(options, seed: seed) } catch let error as ModelError {
             throw KisoError("--model \(model.rawValue): \(error.description)")
         }
+        if autograd { network = try autogradNetwork(wrapping: network) }
         let dataset = try datasetOptions.resolved(for: .train, console: console)
         let trainer = TrainerConfiguration(
             epochs: epochs ?? defaults.epochs, miniBatchSize: batchSize ?? 100,
@@ -164,7 +195,8 @@ public struct TrainCommand: ConsoleCommand {
         if !ignored.isEmpty {
             console.info("Resuming with the settings saved in \(url.lastPathComponent); ignoring \(ignored.joined(separator: ", ")).")
         }
-        return TrainingSetup(model: saved.kind, network: saved.network, trainer: run.configuration, data: run.data,
+        let network = autograd ? try autogradNetwork(wrapping: saved.network) : saved.network
+        return TrainingSetup(model: saved.kind, network: network, trainer: run.configuration, data: run.data,
                              resumeState: run.state)
     }
 

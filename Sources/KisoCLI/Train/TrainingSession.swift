@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kiso
 import KisoData
+import KisoDistributed
 import KisoNN
 import KisoPlot
 
@@ -11,6 +12,11 @@ struct TrainingSession {
     let command: TrainCommand
     let setup: TrainingSetup
     let console: Console
+    /// The MPI job when training data-parallel (`--distributed`).
+    var job: DistributedJob? = nil
+
+    /// Whether this process reports and writes files: always, except on ranks other than 0.
+    private var isReporter: Bool { (job?.rank ?? 0) == 0 }
 
     func run() throws {
         let data = setup.data, dataset = data.dataset
@@ -27,12 +33,13 @@ struct TrainingSession {
             trainer = try Trainer(network: setup.network, xTrain: train.images, tTrain: train.labels,
                                   xTest: test.images, tTest: test.labels, configuration: setup.trainer)
             if let state = setup.resumeState { try trainer.restore(state) }
+            trainer.dataParallel = job?.coordinator(for: setup.network)
         } catch {
             throw KisoError("\(error)")
         }
         // Listen to Ctrl-C from here on: the header below tells the user training has begun.
         let interrupt = InterruptFlag()
-        interrupt.install()
+        interrupt.install(signals: job == nil ? [SIGINT] : [SIGINT, SIGUSR1])
         defer { interrupt.uninstall() }
         let settings = setup.trainer
         let lr = settings.optimizer.learningRate ?? settings.optimizer.kind.defaultLearningRate
@@ -46,17 +53,32 @@ struct TrainingSession {
         let stopAfter = command.stopAfter
         trainer.shouldStop = { [unowned trainer] in
             if let stopAfter, trainer.iteration >= stopAfter { interrupt.raise() }
-            return interrupt.isRaised
+            // Data-parallel, every rank stops at the same iteration when any rank was interrupted.
+            guard let parallel = trainer.dataParallel else { return interrupt.isRaised }
+            return ((try? parallel.sum([interrupt.isRaised ? 1 : 0]))?[0] ?? 1) > 0
         }
         let display = EpochDisplay(console: console, trainer: trainer)
-        trainer.onProgress = { display.progress($0) }
-        trainer.onEpoch = { display.epochEnded($0) }
+        let killAfter = job.flatMap { $0.rank == $0.worldSize - 1 ? command.killLastRankAfter : nil }
+        trainer.onProgress = { progress in
+            display.progress(progress)
+            if let killAfter, progress.iteration >= killAfter { kill(getpid(), SIGKILL) }
+        }
+        trainer.onEpoch = { [unowned trainer] report in
+            display.epochEnded(report)
+            if let every = command.checkpointEvery, report.epoch % every == 0, isReporter {
+                do {
+                    try writeCheckpoint(trainer)
+                } catch {
+                    console.errorLine("Warning: could not write the checkpoint after epoch \(report.epoch): \(error)")
+                }
+            }
+        }
         trainer.onDivergence = { _ in display.abandon() }
         trainer.onInterrupt = { trainer in
             display.abandon()
             try saveInterrupted(trainer)
         }
-        let view = try command.serve.map { try TrainingView(port: $0, title: "\(setup.model.rawValue) on \(dataset)", following: trainer, console: console) }
+        let view = try (isReporter ? command.serve : nil).map { try TrainingView(port: $0, title: "\(setup.model.rawValue) on \(dataset)", following: trainer, console: console) }
         defer { view?.finish() }
 
         let start = Date()
@@ -68,17 +90,40 @@ struct TrainingSession {
             throw KisoError("\(error)")
         }
         display.abandon()
+        let seconds = Date().timeIntervalSince(start)
+        if let folder = command.rankWeights, let job {
+            try save(trainer.network, to: URL(fileURLWithPath: folder).appendingPathComponent("rank-\(job.rank).safetensors"),
+                     dataset: dataset)
+        }
         if result.stopped { throw ExitCode(130) }
-        try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: Date().timeIntervalSince(start))
+        try report(result, trainer: trainer, dataset: dataset, testCount: test.count, seconds: seconds)
     }
 
-    /// Saves the full training state after Ctrl-C and says how to continue.
-    private func saveInterrupted(_ trainer: Trainer) throws {
-        let path = command.save ?? "\(setup.model.rawValue)-checkpoint.safetensors"
-        do { try trainer.saveCheckpoint(to: URL(fileURLWithPath: path), data: setup.data) } catch let error as ModelError {
+    /// Where the resumable checkpoint goes (Ctrl-C, `--checkpoint-every`): the `--save` file,
+    /// else `<model>-checkpoint.safetensors`.
+    private var checkpointPath: String { command.save ?? "\(setup.model.rawValue)-checkpoint.safetensors" }
+
+    /// Writes the full training state to ``checkpointPath``.
+    private func writeCheckpoint(_ trainer: Trainer) throws {
+        do { try trainer.saveCheckpoint(to: URL(fileURLWithPath: checkpointPath), data: setup.data) } catch let error as ModelError {
             throw KisoError(error.description)
         }
-        var resume = "kiso train --resume \(path)"
+    }
+
+    /// Saves `network`'s weights to `url`.
+    private func save(_ network: any Network, to url: URL, dataset: DatasetName) throws {
+        do { try network.save(to: url, dataset: dataset) } catch let error as ModelError {
+            throw KisoError(error.description)
+        }
+    }
+
+    /// Saves the full training state after Ctrl-C (rank 0 only) and says how to continue.
+    private func saveInterrupted(_ trainer: Trainer) throws {
+        guard isReporter else { return }
+        let path = checkpointPath
+        try writeCheckpoint(trainer)
+        var resume = job.map { "mpirun -np \($0.worldSize) kiso train --distributed" } ?? "kiso train"
+        resume += " --resume \(path)"
         if let data = command.datasetOptions.data { resume += " --data \(data)" }
         if command.save != nil { resume += " --save \(path)" }
         console.errorLine("Interrupted at iteration \(trainer.iteration) of \(trainer.maxIterations); saved the training state to \(path).")
@@ -99,13 +144,11 @@ struct TrainingSession {
                             testAccuracy, testCount, trainAccuracy, finalLoss))
         console.line(String(format: "%d iterations in %.1f s (%.1f it/s), peak memory %.0f MB.",
                             result.iterations, seconds, rate, memory ?? 0))
-        if let save = command.save {
-            do { try trainer.network.save(to: URL(fileURLWithPath: save), dataset: dataset) } catch let error as ModelError {
-                throw KisoError(error.description)
-            }
+        if let save = command.save, isReporter {
+            try self.save(trainer.network, to: URL(fileURLWithPath: save), dataset: dataset)
             console.line("Saved the weights to \(save).")
         }
-        if let plot = command.plot {
+        if let plot = command.plot, isReporter {
             let url = URL(fileURLWithPath: plot)
             try writeSVG(Self.curves(history, lossPerEpoch: lossPerEpoch, title: "\(setup.model.rawValue) on \(dataset)"), to: url)
             console.line("Wrote the curves to \(plot).")
@@ -129,6 +172,7 @@ struct TrainingSession {
             summary["train_accuracy_per_epoch"] = history.trainAccList
             summary["test_accuracy_per_epoch"] = history.testAccList
             summary["loss_per_epoch"] = lossPerEpoch
+            if let job { summary["ranks"] = job.worldSize }
             console.line(summary.render())
         }
     }

@@ -14,6 +14,11 @@ public final class Dropout: Layer {
     public var generator: RandomGenerator
     /// The mask of the last training forward pass (1 = kept, 0 = dropped).
     public private(set) var mask: Tensor?
+    /// Data-parallel training: the input holds rows `slice.range` of a global batch of
+    /// `slice.globalCount`; the mask of the whole global batch is drawn and these rows kept,
+    /// so every rank's generator stays in step and each sample gets the mask it would get
+    /// in one process. `nil`: the input is the whole batch.
+    public var slice: BatchSlice?
 
     /// A dropout layer dropping with probability `ratio` (the book's default 0.5).
     /// - Precondition: 0 ≤ ratio < 1.
@@ -30,7 +35,18 @@ public final class Dropout: Layer {
         }
         let r = Double(ratio)
         let m = Tensor(shape: x.shape, unsafeUninitialized: { out in
-            for i in 0..<out.count { out[i] = generator.nextUniform() > r ? 1 : 0 }
+            guard let slice else {
+                for i in 0..<out.count { out[i] = generator.nextUniform() > r ? 1 : 0 }
+                return
+            }
+            kisoPrecondition(x.ndim > 0 && x.shape[0] == slice.range.count,
+                             "Dropout.forward: input of shape \(x.shape) for rows \(slice.range) of the global batch")
+            let perRow = x.shape[0] == 0 ? 0 : x.count / x.shape[0]
+            let kept = (slice.range.lowerBound * perRow)..<(slice.range.upperBound * perRow)
+            for i in 0..<(slice.globalCount * perRow) {
+                let keep: Float = generator.nextUniform() > r ? 1 : 0
+                if kept.contains(i) { out[i - kept.lowerBound] = keep }
+            }
         })
         mask = m
         return x * m

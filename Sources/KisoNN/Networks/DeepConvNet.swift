@@ -78,6 +78,7 @@ public final class DeepConvNet: Network {
         get { chain.randomGenerators }
         set { chain.randomGenerators = newValue }
     }
+    public func setTrainingSlice(_ slice: BatchSlice?) { chain.setTrainingSlice(slice) }
 
     /// Class scores [N, output] for images x [N, C, H, W]; `training` turns on the dropout masks.
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }

@@ -67,6 +67,11 @@ final class LayerChain {
 
     var dropoutLayers: [Dropout] { layers.compactMap { $0.layer as? Dropout } }
 
+    /// Gives `slice` to every dropout layer (see ``Network/setTrainingSlice(_:)``).
+    func setTrainingSlice(_ slice: BatchSlice?) {
+        for layer in dropoutLayers { layer.slice = slice }
+    }
+
     var randomGenerators: [RandomGenerator] {
         get { dropoutLayers.map(\.generator) }
         set {

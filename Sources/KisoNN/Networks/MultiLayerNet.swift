@@ -99,6 +99,7 @@ public final class MultiLayerNetExtend: Network {
         get { chain.randomGenerators }
         set { chain.randomGenerators = newValue }
     }
+    public func setTrainingSlice(_ slice: BatchSlice?) { chain.setTrainingSlice(slice) }
     /// Scores [N, output]; `training` selects batch statistics and dropout masks.
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }
     public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }

@@ -28,6 +28,12 @@ public protocol Network: AnyObject {
     /// The generators behind the network's randomness in training (one per dropout layer),
     /// in a fixed order. Restoring them replays the same dropout masks. Empty by default.
     var randomGenerators: [RandomGenerator] { get set }
+    /// Data-parallel training: the following training-mode forward passes get rows
+    /// `slice.range` of a global batch of `slice.globalCount` samples (`nil`: the whole batch).
+    /// Dropout then draws the masks of the whole global batch and keeps these rows, so each
+    /// sample's mask depends on its position in the global batch, not on the rank. The
+    /// default ignores it (networks without randomness).
+    func setTrainingSlice(_ slice: BatchSlice?)
     /// How to rebuild this network (kind, sizes, activation, initialisation, …) for a
     /// checkpoint, or `nil` when the network has no such description.
     var configuration: NetworkConfiguration? { get }
@@ -40,6 +46,7 @@ extension Network {
         set {}
     }
     public var configuration: NetworkConfiguration? { nil }
+    public func setTrainingSlice(_ slice: BatchSlice?) {}
 
     @discardableResult
     public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {

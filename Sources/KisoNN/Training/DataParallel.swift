@@ -30,6 +30,20 @@ public protocol DataParallelCoordinator: AnyObject {
     func sum(_ values: [Double]) throws -> [Double]
 }
 
+/// The rows of a global mini-batch that one data-parallel rank computes: `range` of `globalCount`.
+public struct BatchSlice: Sendable, Equatable {
+    /// The positions of this rank's samples in the global batch.
+    public let range: Range<Int>
+    /// The number of samples in the global batch.
+    public let globalCount: Int
+
+    /// The slice `range` of a global batch of `globalCount` samples.
+    public init(range: Range<Int>, globalCount: Int) {
+        self.range = range
+        self.globalCount = globalCount
+    }
+}
+
 /// How a global batch of N samples is split over ranks: rank r takes the contiguous slice
 /// `[r·N/W, (r+1)·N/W)` (integer division), so shares differ by at most one sample.
 public enum DataParallelShare {

@@ -131,7 +131,9 @@ public final class Trainer {
             let local = Array(indices[share]), weight = Float(share.count) / Float(indices.count)
             let xBatch = xTrain.batch(local), tBatch = tTrain[local]
             parallel.beginStep(localWeight: weight)
+            network.setTrainingSlice(BatchSlice(range: share, globalCount: indices.count))
             loss = network.gradient(xBatch, tBatch, onParameterGradient: parallel.parameterGradientReady)
+            network.setTrainingSlice(nil)
             try parallel.finishGradientReduction()
             optimizer.update(network.parameters)
             if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }

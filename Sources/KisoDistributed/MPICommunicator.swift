@@ -1,0 +1,133 @@
+#if MPI
+import CMPI
+
+/// The processes of an MPI job (`MPI_COMM_WORLD`), with the few collectives data-parallel
+/// training needs: broadcast, and blocking or non-blocking sums of float32 and float64
+/// buffers.
+///
+/// Errors are fatal (`MPI_ERRORS_ARE_FATAL`): an MPI failure — a peer that died, a broken
+/// connection — ends the whole job through Open MPI, which kills every rank and makes
+/// `mpirun` exit non-zero, rather than leaving the others waiting. The calls are made from one
+/// thread (`MPI_THREAD_FUNNELED`); Kiso's kernel threads never call MPI.
+public final class MPICommunicator {
+    /// This process's index in the job, `0..<size`.
+    public let rank: Int
+    /// The number of processes in the job.
+    public let size: Int
+    private let comm: MPI_Comm?
+
+    private nonisolated(unsafe) static var shared: MPICommunicator?
+
+    /// The world communicator, initialising MPI on the first call (later calls return the
+    /// same object). Run under `mpirun`, or alone as a job of one.
+    /// - Throws: ``DistributedError/mpi(call:message:)`` when MPI cannot start.
+    public static func world() throws -> MPICommunicator {
+        if let shared { return shared }
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        if initialized == 0 {
+            var provided: Int32 = 0
+            try check(MPI_Init_thread(nil, nil, kiso_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+        }
+        let comm = kiso_mpi_comm_world()
+        try check(MPI_Comm_set_errhandler(comm, kiso_mpi_errors_are_fatal()), "MPI_Comm_set_errhandler")
+        var rank: Int32 = 0, size: Int32 = 0
+        try check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank")
+        try check(MPI_Comm_size(comm, &size), "MPI_Comm_size")
+        let world = MPICommunicator(comm: comm, rank: Int(rank), size: Int(size))
+        shared = world
+        return world
+    }
+
+    private init(comm: MPI_Comm?, rank: Int, size: Int) {
+        self.comm = comm
+        self.rank = rank
+        self.size = size
+    }
+
+    /// Copies rank `root`'s `buffer` into every other rank's `buffer` (same count everywhere).
+    public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int = 0) throws {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        try Self.check(MPI_Bcast(base, Int32(buffer.count), kiso_mpi_float(), Int32(root), comm), "MPI_Bcast")
+    }
+
+    /// Replaces `buffer` on every rank by the element-wise sum of all ranks' buffers.
+    public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        try Self.check(MPI_Allreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm),
+                       "MPI_Allreduce")
+    }
+
+    /// The element-wise sums of `values` over all ranks, in float64.
+    public func sum(_ values: [Double]) throws -> [Double] {
+        var result = values
+        try result.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+            try Self.check(MPI_Allreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm),
+                           "MPI_Allreduce")
+        }
+        return result
+    }
+
+    /// Starts summing `buffer` over all ranks in place (`MPI_Iallreduce`) and returns at once.
+    /// `buffer` must stay allocated and untouched until the request completes
+    /// (``waitAll(_:)``).
+    public func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingSum {
+        var request = kiso_mpi_request_null()
+        if let base = buffer.baseAddress, !buffer.isEmpty {
+            try Self.check(MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm,
+                                          &request), "MPI_Iallreduce")
+        }
+        return PendingSum(request: request)
+    }
+
+    /// Lets the pending sums advance without waiting (MPI progresses non-blocking
+    /// collectives only inside MPI calls); returns whether all of them have completed.
+    @discardableResult
+    public func progress(_ sums: inout [PendingSum]) throws -> Bool {
+        var requests = sums.map(\.request)
+        var done: Int32 = 0
+        try Self.check(MPI_Testall(Int32(requests.count), &requests, &done, kiso_mpi_statuses_ignore()), "MPI_Testall")
+        for i in sums.indices { sums[i].request = requests[i] }
+        return done != 0
+    }
+
+    /// Waits until every sum in `sums` has completed.
+    public func waitAll(_ sums: inout [PendingSum]) throws {
+        var requests = sums.map(\.request)
+        try Self.check(MPI_Waitall(Int32(requests.count), &requests, kiso_mpi_statuses_ignore()), "MPI_Waitall")
+        for i in sums.indices { sums[i].request = requests[i] }
+    }
+
+    /// Waits until every rank has reached this call.
+    public func barrier() throws {
+        try Self.check(MPI_Barrier(comm), "MPI_Barrier")
+    }
+
+    /// Ends the job: every rank is killed and `mpirun` exits with `status`.
+    public func abort(status: Int32) -> Never {
+        MPI_Abort(comm, status)
+        fatalError("MPI_Abort returned")
+    }
+
+    /// Shuts MPI down cleanly; call once, on every rank, after the last collective.
+    public func finalize() throws {
+        var finalized: Int32 = 0
+        MPI_Finalized(&finalized)
+        if finalized == 0 { try Self.check(MPI_Finalize(), "MPI_Finalize") }
+    }
+
+    private static func check(_ code: Int32, _ call: String) throws {
+        guard code != kiso_mpi_success() else { return }
+        var text = [CChar](repeating: 0, count: Int(kiso_mpi_max_error_string()) + 1)
+        var length: Int32 = 0
+        MPI_Error_string(code, &text, &length)
+        throw DistributedError.mpi(call: call, message: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+}
+
+/// A sum started by ``MPICommunicator/startSum(_:)``, not yet waited for.
+public struct PendingSum {
+    fileprivate var request: MPI_Request?
+}
+#endif

@@ -1,0 +1,153 @@
+#if MPI
+import Kiso
+import KisoNN
+
+/// Data-parallel training over MPI: implements ``DataParallelCoordinator`` by summing the
+/// ranks' weighted gradients in buckets with non-blocking allreduce.
+///
+/// As backward reports each finished gradient `g`, `w·g` (`w` = this rank's share of the
+/// global batch) is copied into the current bucket; when the bucket holds `bucketCapacity`
+/// floats its `MPI_Iallreduce` starts, while backward goes on with the layers below. Every
+/// report also lets the sums in flight progress. ``finishGradientReduction()`` starts the
+/// last bucket, waits for all of them and copies the sums, `Σ_r w_r·g_r` (the global-batch
+/// mean), back into the gradients. Every rank reports the same parameters in the same order,
+/// so the buckets match across ranks.
+///
+/// Batch normalization's running averages (the network's buffers) are updated by each rank
+/// from its own batch statistics, then replaced by their weighted mean over the ranks after
+/// every step, which equals the running average of the global batch's means; so the
+/// buffers, like the weights, are the same on every rank.
+public final class MPIGradientAverager: DataParallelCoordinator {
+    /// The job's processes.
+    public let communicator: MPICommunicator
+    /// The network whose buffers are averaged after each step.
+    public let network: any Network
+    /// Floats per bucket (a larger parameter gets a bucket of its own).
+    public let bucketCapacity: Int
+
+    private var localWeight: Float = 1
+    private var buckets: [GradientBucket] = []
+    private var filling = 0
+    private var inFlight: [PendingSum] = []
+    /// An error from starting or progressing a sum inside ``parameterGradientReady(name:parameter:)``
+    /// (which cannot throw), rethrown by ``finishGradientReduction()``.
+    private var deferredError: (any Error)?
+
+    /// An averager over `communicator` for `network`, with buckets of `bucketCapacity`
+    /// floats (default 2¹⁸, 1 MiB).
+    public init(communicator: MPICommunicator, network: any Network, bucketCapacity: Int = 1 << 18) {
+        self.communicator = communicator
+        self.network = network
+        self.bucketCapacity = max(bucketCapacity, 1)
+    }
+
+    deinit { for bucket in buckets { bucket.storage.deallocate() } }
+
+    public var rank: Int { communicator.rank }
+    public var worldSize: Int { communicator.size }
+
+    /// Broadcasts rank 0's parameters and buffers, in their fixed order.
+    public func synchronizeInitialState(_ network: any Network) throws {
+        for (_, parameter) in network.parameters + network.buffers {
+            try parameter.value.withUnsafeMutableBufferPointer { try communicator.broadcast($0) }
+        }
+    }
+
+    public func beginStep(localWeight: Float) {
+        self.localWeight = localWeight
+        filling = 0
+        for bucket in buckets { bucket.reset() }
+    }
+
+    public func parameterGradientReady(name: String, parameter: Parameter) {
+        do {
+            try add(parameter, \.gradient)
+            try communicator.progress(&inFlight)
+        } catch {
+            deferredError = deferredError ?? error
+        }
+    }
+
+    public func finishGradientReduction() throws {
+        if let error = deferredError {
+            deferredError = nil
+            throw error
+        }
+        for (_, buffer) in network.buffers { try add(buffer, \.value) }
+        if filling < buckets.count, buckets[filling].used > 0 { try start(filling) }
+        try communicator.waitAll(&inFlight)
+        inFlight.removeAll(keepingCapacity: true)
+        for bucket in buckets { bucket.scatter() }
+    }
+
+    public func sum(_ values: [Double]) throws -> [Double] {
+        try communicator.sum(values)
+    }
+
+    /// Appends `localWeight · parameter[keyPath]` to the filling bucket, starting it when full.
+    private func add(_ parameter: Parameter, _ keyPath: ReferenceWritableKeyPath<Parameter, Tensor>) throws {
+        let count = parameter[keyPath: keyPath].count
+        if filling < buckets.count, buckets[filling].used > 0, buckets[filling].used + count > bucketCapacity {
+            try start(filling)
+        }
+        if filling == buckets.count { buckets.append(GradientBucket(capacity: max(bucketCapacity, count))) }
+        buckets[filling].grow(to: count)
+        buckets[filling].append(parameter, keyPath, weight: localWeight)
+        if buckets[filling].used >= bucketCapacity { try start(filling) }
+    }
+
+    private func start(_ index: Int) throws {
+        inFlight.append(try communicator.startSum(buckets[index].filled))
+        filling = index + 1
+    }
+}
+
+/// A contiguous float buffer holding several tensors' values for one allreduce, and where
+/// each came from.
+private final class GradientBucket {
+    private(set) var storage: UnsafeMutableBufferPointer<Float>
+    private(set) var used = 0
+    private var members: [(parameter: Parameter, keyPath: ReferenceWritableKeyPath<Parameter, Tensor>, offset: Int, count: Int)] = []
+
+    init(capacity: Int) {
+        storage = .allocate(capacity: capacity)
+    }
+
+    /// The part of the buffer in use.
+    var filled: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(rebasing: storage[0..<used]) }
+
+    func reset() {
+        used = 0
+        members.removeAll(keepingCapacity: true)
+    }
+
+    /// Makes room for `count` more floats (only an empty bucket ever needs to grow).
+    func grow(to count: Int) {
+        guard used + count > storage.count else { return }
+        let larger = UnsafeMutableBufferPointer<Float>.allocate(capacity: used + count)
+        for i in 0..<used { larger[i] = storage[i] }
+        storage.deallocate()
+        storage = larger
+    }
+
+    /// Copies `weight · parameter[keyPath]` to the end of the buffer.
+    func append(_ parameter: Parameter, _ keyPath: ReferenceWritableKeyPath<Parameter, Tensor>, weight: Float) {
+        let offset = used
+        let count = parameter[keyPath: keyPath].withUnsafeBufferPointer { source in
+            for i in 0..<source.count { storage[offset + i] = weight * source[i] }
+            return source.count
+        }
+        members.append((parameter, keyPath, offset, count))
+        used += count
+    }
+
+    /// Writes the (summed) buffer back into the tensors it was gathered from.
+    func scatter() {
+        for member in members {
+            member.parameter[keyPath: member.keyPath].withUnsafeMutableBufferPointer { target in
+                for i in 0..<member.count { target[i] = storage[member.offset + i] }
+            }
+        }
+    }
+}
+#endif
