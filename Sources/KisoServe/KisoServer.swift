@@ -51,12 +51,12 @@ public struct KisoServer: Sendable {
     }
 
     /// An application listening on `host`:`port` (0: any free port), calling `onRunning` with
-    /// the port once it listens, and logging warnings and errors (to standard error). Run it
+    /// the port once it listens, and logging messages from `logLevel` up (to standard error). Run it
     /// with `runService()`, which stops cleanly on SIGINT or SIGTERM.
-    public func application(host: String, port: Int,
+    public func application(host: String, port: Int, logLevel: Logger.Level = .warning,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var logger = Logger(label: "kiso serve")
-        logger.logLevel = .warning
+        logger.logLevel = logLevel
         return Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "kiso"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)

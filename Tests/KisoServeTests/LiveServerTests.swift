@@ -14,6 +14,16 @@ import Darwin
 @Suite struct LiveServerTests {
     typealias F = ServeFixtures
 
+    /// ``exchange(port:head:bodyBytes:)`` on a Dispatch thread, so that its blocking socket calls
+    /// do not hold one of the few cooperative threads the server itself runs on.
+    static func exchangeOffPool(port: Int, head: String, bodyBytes: Int) async throws -> (statusLine: String, sent: Int) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try exchange(port: port, head: head, bodyBytes: bodyBytes) })
+            }
+        }
+    }
+
     /// Sends `head` and then `bodyBytes` zero bytes on a new connection to 127.0.0.1:`port`,
     /// stopping early when the server answers; returns the answer's first line and how many
     /// body bytes were sent before it came.
@@ -55,7 +65,7 @@ import Darwin
         try await Application(router: F.server().router()).test(.live) { client in
             let port = try #require(client.port)
             let head = "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: \(size)\r\n\r\n"
-            let (statusLine, sent) = try Self.exchange(port: port, head: head, bodyBytes: size)
+            let (statusLine, sent) = try await Self.exchangeOffPool(port: port, head: head, bodyBytes: size)
             #expect(statusLine.hasPrefix("HTTP/1.1 413 "), "\(statusLine)")
             // The answer came while at most a few socket buffers of the body had gone out.
             #expect(sent < 4 << 20, "sent \(sent) of \(size) bytes before the answer")
@@ -83,5 +93,20 @@ import Darwin
             #expect(answers.count == 16)
             #expect(answers.allSatisfy { $0 == expected })
         }
+    }
+}
+
+/// The training view's server: started in the background, stopped on request.
+@Suite struct BackgroundServerTests {
+    @Test func startListensAndStopCloses() async throws {
+        let stream = TrainingEventStream(title: "run")
+        let server = try await KisoServer(models: [], training: stream).start(host: "127.0.0.1", port: 0)
+        #expect(server.port > 0)
+        let head = "GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        let (statusLine, _) = try await LiveServerTests.exchangeOffPool(port: server.port, head: head, bodyBytes: 0)
+        #expect(statusLine == "HTTP/1.1 200 OK")
+        stream.finish()
+        await server.stop()
+        await #expect(throws: (any Error).self) { try await LiveServerTests.exchangeOffPool(port: server.port, head: head, bodyBytes: 0) }
     }
 }

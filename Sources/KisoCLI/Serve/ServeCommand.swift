@@ -21,11 +21,11 @@ public struct ServeCommand: ConsoleCommand {
                                valueName: "file"))
     var weights: [String] = []
 
-    @Option(help: "The network, for files that do not say: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: ModelName?
+    @Option(help: "The network, for files that do not say: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: ModelKind?
 
     @Option(help: "Class names: mnist (digits) or fashion-mnist; default: what each file was trained on.")
-    var dataset: DatasetChoice?
+    var dataset: DatasetName?
 
     @Option(help: "The TCP port (0: any free port).")
     var port = 8080
@@ -62,7 +62,7 @@ public struct ServeCommand: ConsoleCommand {
         let first = try WeightsFile(path: path, model: model)
         var networks = [first.network]
         for _ in 1..<max(1, copies) { networks.append(try WeightsFile(path: path, model: model).network) }
-        let dataset = dataset.map(DatasetOptions.name) ?? first.dataset ?? .mnist
+        let dataset = self.dataset ?? first.dataset ?? .mnist
         return ServedModel(name: name, networks: networks, layout: first.model.takesImages ? .images : .flat,
                            classLabels: dataset.classNames, dataset: dataset.rawValue)
     }
@@ -86,18 +86,28 @@ public struct ServeCommand: ConsoleCommand {
 /// - Throws: ``KisoError`` when the server cannot start (e.g. the port is taken).
 func serve(_ server: KisoServer, host: String, port: Int, console: Console,
            banner: @escaping @Sendable (Int) -> String) throws {
-    let done = DispatchSemaphore(value: 0)
-    let failure = FailureBox()
-    Task {
-        do { try await server.run(host: host, port: port) { port in console.line(banner(port)) } } catch { failure.error = error }
-        done.signal()
+    do {
+        try waitFor { try await server.run(host: host, port: port) { port in console.line(banner(port)) } }
+    } catch {
+        throw KisoError("the server stopped: \(error)")
     }
-    done.wait()
-    if let error = failure.error { throw KisoError("the server stopped: \(error)") }
     console.line("Stopped.")
 }
 
-/// The error a background task ended with, read after it signalled.
-private final class FailureBox: @unchecked Sendable {
-    var error: (any Error)?
+/// Runs `operation` on Swift's concurrency threads and blocks the calling thread until it
+/// returns (the commands are synchronous; the server is async).
+func waitFor<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    Task {
+        do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+/// The result of a background task, read after it signalled.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

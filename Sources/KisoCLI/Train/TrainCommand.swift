@@ -75,6 +75,9 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("Measure each epoch's accuracies on the first N images (default: all; 1000 for the convnets, as the book).", valueName: "n"))
     var evalSamples: Int?
 
+    @Option(help: ArgumentHelp("Serve the training view on 127.0.0.1:PORT while training: loss and accuracy curves, live.", valueName: "port"))
+    var serve: Int?
+
     @Flag(help: "Compute the gradients by automatic differentiation (KisoAutograd) instead of the hand-written layers (fully connected networks).")
     var autograd = false
     @Option(help: ArgumentHelp("Also write the resumable checkpoint every K epochs (where Ctrl-C writes it).", valueName: "K"))
@@ -112,6 +115,7 @@ public struct TrainCommand: ConsoleCommand {
         }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         if let hidden { _ = try parseSizes(hidden, option: "--hidden") }
+        if let serve, !(0...65535).contains(serve) { throw ValidationError("--serve must be a port between 0 and 65535, got \(serve)") }
         if let plot {
             guard plot.lowercased().hasSuffix(".svg") else { throw ValidationError("--plot writes SVG; give a file ending in .svg, got \(plot)") }
             try checkWritable(plot, option: "--plot")

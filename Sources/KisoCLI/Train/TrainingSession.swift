@@ -78,6 +78,8 @@ struct TrainingSession {
             display.abandon()
             try saveInterrupted(trainer)
         }
+        let view = try (isReporter ? command.serve : nil).map { try TrainingView(port: $0, title: "\(setup.model.rawValue) on \(dataset)", following: trainer, console: console) }
+        defer { view?.finish() }
 
         let start = Date()
         let result: TrainingResult

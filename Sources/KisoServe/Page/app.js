@@ -272,7 +272,7 @@ async function start() {
     $("model").append(option);
   }
   $("picker").hidden = models.length < 2;
-  $("draw").hidden = models.length === 0;
+  for (const card of document.querySelectorAll(".predict")) card.hidden = models.length === 0;
   if (models.length > 0) {
     $("layer").hidden = !currentModel().convolutional;
     drawBars(null);
