@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KisoNN", targets: ["KisoNN"]),
         .library(name: "KisoData", targets: ["KisoData"]),
         .library(name: "KisoPlot", targets: ["KisoPlot"]),
+        .library(name: "KisoAutograd", targets: ["KisoAutograd"]),
         .executable(name: "kiso", targets: ["kiso"]),
     ],
     traits: [
@@ -19,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-docc-plugin", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C micro-kernels: sgemm, vector exp, flush-to-zero, runtime CPU dispatch.
@@ -57,24 +59,41 @@ let package = Package(
         .target(name: "KisoData", dependencies: ["Kiso", "CZlib"]),
         // SVG charts and PNG image grids.
         .target(name: "KisoPlot", dependencies: ["Kiso", "KisoData"]),
+        // `kiso serve`: the HTTP API and the drawing page, on Hummingbird.
+        .target(
+            name: "KisoServe",
+            dependencies: [
+                "Kiso", "KisoNN", "KisoData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Page")]
+        ),
+        // Define-by-run automatic differentiation on Kiso tensors (the sequel, DeZero).
+        .target(name: "KisoAutograd", dependencies: ["Kiso", "KisoNN", "KisoData", "KisoPlot"]),
         // The commands of the `kiso` tool, as a library so tests can drive them.
         .target(
             name: "KisoCLI",
             dependencies: [
-                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoDistributed",
+                "Kiso", "KisoNN", "KisoData", "KisoPlot", "KisoServe", "KisoAutograd", "KisoDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "kiso", dependencies: ["KisoCLI"]),
         // The README's library example: train, save, load back and evaluate a SimpleConvNet.
         .executableTarget(name: "train-simple-convnet", dependencies: ["KisoNN", "KisoData"], path: "Examples/TrainSimpleConvNet"),
-        // A seeded mutation fuzzer for the file parsers (Scripts/fuzz.sh PARSER MINUTES).
-        .executableTarget(name: "kiso-fuzz", dependencies: ["Kiso", "KisoData"], path: "Sources/KisoFuzz"),
+        // The libFuzzer targets' checks and seeds for the file parsers (built with the sanitizers
+        // and linked by Scripts/fuzz.sh; see FUZZING.md).
+        .target(name: "KisoFuzz", dependencies: ["Kiso", "KisoData"]),
 
         .testTarget(name: "KisoTests", dependencies: ["Kiso", "CKisoKernels"]),
         .testTarget(name: "KisoNNTests", dependencies: ["KisoNN"]),
-        .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN"]),
+        .testTarget(name: "KisoDataTests", dependencies: ["KisoData", "KisoNN", "KisoFuzz"]),
         .testTarget(name: "KisoPlotTests", dependencies: ["KisoPlot", "KisoData"]),
+        .testTarget(name: "KisoServeTests", dependencies: [
+            "KisoServe", "KisoNN", "KisoData",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "KisoAutogradTests", dependencies: ["KisoAutograd", "KisoNN"]),
         .testTarget(name: "KisoCLITests", dependencies: ["KisoCLI", "kiso", "train-simple-convnet"]),
         .testTarget(name: "KisoDistributedTests", dependencies: ["KisoDistributed"]),
     ],

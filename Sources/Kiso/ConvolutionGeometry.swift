@@ -1,9 +1,9 @@
 /// The sizes of one sliding-window operation (convolution or pooling) on a C×H×W image:
 /// a filter of FH×FW moved with `stride` over the image zero-padded by `pad` on every side.
 ///
-/// The output has OH×OW positions, where OH = (H + 2·pad − FH) / stride + 1 (likewise OW),
-/// and the division must be exact: a window that would hang over the padded border is an
-/// error, not silently dropped as the book's integer division does.
+/// The output has OH×OW positions, where OH = ⌊(H + 2·pad − FH) / stride⌋ + 1 (likewise OW):
+/// as in the book and PyTorch, a window that would hang over the padded border is dropped, so
+/// the last rows or columns of the input may be read by no window.
 public struct ConvolutionGeometry: Sendable, Equatable, CustomStringConvertible {
     /// Channels C, height H and width W of one input image.
     public let channels: Int, height: Int, width: Int
@@ -16,7 +16,7 @@ public struct ConvolutionGeometry: Sendable, Equatable, CustomStringConvertible 
 
     /// The geometry of a FH×FW window moved with `stride` over a C×H×W image padded by `pad`.
     /// - Throws: ``ConvolutionShapeError`` when a size is not positive, the padding is negative,
-    ///   or (H + 2·pad − FH) / stride (or the same for the width) is not a whole number ≥ 0.
+    ///   or the filter is larger than the padded image.
     public init(channels: Int, height: Int, width: Int,
                 filterHeight: Int, filterWidth: Int, stride: Int = 1, pad: Int = 0) throws(ConvolutionShapeError) {
         guard channels > 0, height > 0, width > 0, filterHeight > 0, filterWidth > 0, stride > 0, pad >= 0 else {
@@ -34,30 +34,14 @@ public struct ConvolutionGeometry: Sendable, Equatable, CustomStringConvertible 
         outputWidth = try Self.outputSize(input: width, filter: filterWidth, stride: stride, pad: pad, axis: "width")
     }
 
-    /// (input + 2·pad − filter) / stride + 1, the number of window positions along one axis.
-    /// - Throws: ``ConvolutionShapeError/fractionalOutputSize(axis:input:filter:stride:pad:)`` when the
-    ///   division is not exact, ``ConvolutionShapeError/filterLargerThanInput(axis:input:filter:pad:)``
-    ///   when the filter does not fit in the padded input.
+    /// ⌊(input + 2·pad − filter) / stride⌋ + 1, the number of window positions along one axis.
+    /// - Throws: ``ConvolutionShapeError/filterLargerThanInput(axis:input:filter:pad:)`` when the
+    ///   filter does not fit in the padded input.
     public static func outputSize(input: Int, filter: Int, stride: Int, pad: Int,
                                   axis: String = "size") throws(ConvolutionShapeError) -> Int {
         let span = input + 2 * pad - filter
         guard span >= 0 else { throw .filterLargerThanInput(axis: axis, input: input, filter: filter, pad: pad) }
-        guard span % stride == 0 else {
-            throw .fractionalOutputSize(axis: axis, input: input, filter: filter, stride: stride, pad: pad)
-        }
         return span / stride + 1
-    }
-
-    /// The geometry, stopping the program with the error's message when it is invalid: for
-    /// layers, where a bad input shape is a programming error.
-    public static func checked(channels: Int, height: Int, width: Int, filterHeight: Int, filterWidth: Int,
-                               stride: Int, pad: Int, operation: String) -> ConvolutionGeometry {
-        do {
-            return try ConvolutionGeometry(channels: channels, height: height, width: width, filterHeight: filterHeight,
-                                           filterWidth: filterWidth, stride: stride, pad: pad)
-        } catch {
-            fatalError("\(operation): \(error)")
-        }
     }
 
     /// Rows of one image's column matrix: C·FH·FW (one per filter tap).
@@ -75,8 +59,6 @@ public struct ConvolutionGeometry: Sendable, Equatable, CustomStringConvertible 
 
 /// An impossible sliding-window configuration, with a message naming the sizes.
 public enum ConvolutionShapeError: Error, Equatable, CustomStringConvertible {
-    /// (input + 2·pad − filter) is not a multiple of stride.
-    case fractionalOutputSize(axis: String, input: Int, filter: Int, stride: Int, pad: Int)
     /// The filter is larger than the padded input.
     case filterLargerThanInput(axis: String, input: Int, filter: Int, pad: Int)
     /// A size, filter or stride that is not positive, or a negative pad.
@@ -85,8 +67,6 @@ public enum ConvolutionShapeError: Error, Equatable, CustomStringConvertible {
     /// The problem and the sizes involved, with the fix where there is one.
     public var description: String {
         switch self {
-        case let .fractionalOutputSize(axis, input, filter, stride, pad):
-            return "output \(axis) (\(input) + 2·\(pad) − \(filter)) / \(stride) + 1 = \(Double(input + 2 * pad - filter) / Double(stride) + 1) is not a whole number; change the stride, padding or filter size"
         case let .filterLargerThanInput(axis, input, filter, pad):
             return "filter \(axis) \(filter) is larger than the padded input \(axis) \(input) + 2·\(pad)"
         case let .invalidParameters(c, h, w, fh, fw, stride, pad):

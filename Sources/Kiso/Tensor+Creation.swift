@@ -55,6 +55,19 @@ extension Tensor {
     /// Zeros shaped like `other`.
     public static func zeros(like other: Tensor) -> Tensor { Tensor(shape: other.shape, repeating: 0) }
 
+    /// One-hot rows: shape [labels.count, classes], 1 at column `labels[n]` of row n, 0 elsewhere.
+    /// - Precondition: every label is in `0..<classes`.
+    public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
+        var t = Tensor.zeros([labels.count, classes])
+        t.withUnsafeMutableBufferPointer { p in
+            for (row, label) in labels.enumerated() {
+                kisoPrecondition(label >= 0 && label < classes, "oneHot: label \(label) is not in 0..<\(classes)")
+                p[row * classes + label] = 1
+            }
+        }
+        return t
+    }
+
     /// `[start, start + step, …]` up to but excluding `end`, like `np.arange`.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         kisoPrecondition(step != 0, "Tensor.arange: step must not be zero")

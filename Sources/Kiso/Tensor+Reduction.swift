@@ -45,8 +45,20 @@ extension Tensor {
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor {
         if ndim == 0 { return self }
         let g = reductionGeometry(axis: axis, operation: "sum")
-        if g.length == 0 { return Tensor.zeros(reducedShape(axis: g.axis, keepDims: keepDims)) }
-        return reduce(axis: axis, keepDims: keepDims, operation: "sum") { $0 + $1 }
+        var out = Tensor.zeros(reducedShape(axis: g.axis, keepDims: keepDims))
+        if out.count == 0 || g.length == 0 { return out }
+        out.withUnsafeMutableBufferPointer { out in
+            withUnsafeBufferPointer { src in
+                for o in 0..<g.outer {   // row by row, so the inner loop runs over contiguous lanes (SIMD)
+                    let total = out.baseAddress! + o * g.inner
+                    for l in 0..<g.length {
+                        let row = src.baseAddress! + (o * g.length + l) * g.inner
+                        for i in 0..<g.inner { total[i] += row[i] }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The mean of all elements.

@@ -19,6 +19,8 @@ public struct KisoCommand: ParsableCommand {
             ExperimentCommand.self,
             DataCommand.self,
             BenchCommand.self,
+            ServeCommand.self,
+            AutogradCommand.self,
         ]
     )
 

@@ -153,3 +153,26 @@ import Testing
         #expect(saved.tensors["W1"]?.shape == [784, 50])
     }
 }
+
+/// `--data DIR` holding Fashion-MNIST's files and no `--dataset`: the run says fashion-mnist.
+@Suite struct DatasetIdentityCommandTests {
+    static let fashion: URL? = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/fashion-mnist")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("train-labels-idx1-ubyte.gz").path) ? url : nil
+    }()
+
+    @Test(.enabled(if: fashion != nil, "needs ../shared/data/fashion-mnist"))
+    func aFashionFolderIsReportedAsFashionMNIST() throws {
+        let saved = temporaryFolder().appendingPathComponent("two.npz")
+        let run = runKiso(["train", "--data", Self.fashion!.path, "--model", "two-layer", "--epochs", "1",
+                           "--train-limit", "100", "--test-limit", "50", "--save", saved.path, "--json", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try run.jsonSummary()["dataset"] as? String == "fashion-mnist")
+        #expect(try Checkpoint.load(from: saved).metadata["kiso.dataset"] == "fashion-mnist")
+        let wrong = runKiso(["train", "--data", Self.fashion!.path, "--dataset", "mnist", "--model", "two-layer", "--epochs", "1",
+                             "--train-limit", "100", "--quiet"])
+        #expect(wrong.status == 1)
+        #expect(wrong.standardError.contains("holds Fashion-MNIST's files"))
+    }
+}

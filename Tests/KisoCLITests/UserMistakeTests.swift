@@ -37,7 +37,7 @@ import Testing
         let folder = temporaryFolder()
         let weights = folder.appendingPathComponent("two.safetensors")
         #expect(runKiso(["train", "--data", data.root.path, "--dataset", "mnist", "--model", "two-layer", "--epochs", "1",
-                         "--save", weights.path, "--quiet"]).status == 0)
+                         "--batch-size", "20", "--save", weights.path, "--quiet"]).status == 0)
         let corrupt = folder.appendingPathComponent("corrupt.safetensors")
         var bytes = try [UInt8](Data(contentsOf: weights))
         bytes.removeLast(bytes.count / 3)

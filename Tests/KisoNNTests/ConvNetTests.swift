@@ -44,9 +44,11 @@ import KisoNN
     }
 
     @Test func sizesThatDoNotFitAreClearErrors() {
-        // 27 − 5 + 1 = 23: an odd convolution output cannot be pooled 2×2 with stride 2.
-        #expect(throws: ConvolutionShapeError.self) { try SimpleConvNet(inputShape: [1, 27, 27]) }
-        let config = ConvNetConfiguration(kind: .simpleConvNet, inputShape: [1, 27, 27],
+        // A 5×5 filter does not fit a 4×4 image. (An odd size such as 27 fits: like the book's
+        // layers, the convolution and pooling floor their output sizes, 27 → 23 → 11.)
+        #expect(throws: ConvolutionShapeError.self) { try SimpleConvNet(inputShape: [1, 4, 4]) }
+        #expect((try? SimpleConvNet(inputShape: [1, 27, 27])) != nil)
+        let config = ConvNetConfiguration(kind: .simpleConvNet, inputShape: [1, 4, 4],
                                           convolutions: [ConvolutionSpec(filterCount: 30, filterSize: 5)],
                                           hiddenSize: 100, outputSize: 10, weightInit: .std(0.01), dropoutRatio: 0)
         #expect(throws: NetworkStateError.self) { try config.makeNetwork() }

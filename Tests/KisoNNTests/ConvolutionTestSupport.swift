@@ -10,20 +10,17 @@ enum ConvGradientCheck {
         return zip(out.scalars, weights.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     }
 
-    /// Central differences (L(v + h) − L(v − h)) / ((v + h) − (v − h)) for every element v of
-    /// `parameter.value`, dividing by the difference float32 actually applied (not 2h), so a
-    /// loss that is linear in v gives its exact slope up to the loss's own rounding.
+    /// Central differences of `loss` for every element v of `parameter.value` (the library's
+    /// `numericalGradient`, which divides by the difference float32 actually applied, so a
+    /// loss that is linear in v gives its exact slope up to the loss's own rounding).
     static func numerical(_ parameter: Parameter, h: Float, loss: () -> Double) -> [Double] {
-        (0..<parameter.value.count).map { i in
-            let original = parameter.value.scalars[i]
-            let (plus, minus) = (original + h, original - h)
-            set(parameter, i, plus)
-            let lossPlus = loss()
-            set(parameter, i, minus)
-            let lossMinus = loss()
-            set(parameter, i, original)
-            return (lossPlus - lossMinus) / (Double(plus) - Double(minus))
-        }
+        var value = parameter.value
+        let grad = numericalGradient({ v in
+            parameter.value = v
+            return loss()
+        }, &value, h: h)
+        parameter.value = value
+        return grad.scalars.map(Double.init)
     }
 
     /// max_i |analytic_i − numeric_i| / max(max_i |numeric_i|, floor): the error relative to
@@ -32,10 +29,6 @@ enum ConvGradientCheck {
         precondition(analytic.count == numeric.count, "relativeError: \(analytic.count) vs \(numeric.count) values")
         let scale = max(numeric.map(abs).max() ?? 0, floor)
         return zip(analytic.scalars, numeric).map { abs(Double($0) - $1) }.max().map { $0 / scale } ?? 0
-    }
-
-    private static func set(_ parameter: Parameter, _ i: Int, _ value: Float) {
-        parameter.value.withUnsafeMutableBufferPointer { $0[i] = value }
     }
 
     /// Distinct values (a shuffled grid with step 0.1, offset 0.05 from every multiple of 0.1,

@@ -57,7 +57,7 @@ import KisoNN
         var rng = RandomGenerator(seed: UInt64(10 * stride + pad))
         let conv = Convolution(W: Tensor.randn([4, 3, 3, 3], using: &rng), b: Tensor.randn([4], using: &rng),
                                stride: stride, pad: pad)
-        let input = Parameter(Tensor.randn([2, 3, 7, 7], using: &rng))
+        let input = Parameter(Tensor.randn([2, 3, 8, 8], using: &rng))   // stride 2: (8 + 2P − 3)/2 floored
         let shape = conv.forward(input.value, training: true).shape
         let weights = Tensor.randn(shape, using: &rng)
         let loss = { ConvGradientCheck.weightedSum(conv.forward(input.value, training: true), weights) }
@@ -163,9 +163,19 @@ import KisoNN
         #expect(first.b.gradient.scalars == full.b.gradient.scalars)
     }
 
-    @Test func geometryReportsAFractionalOutputSize() throws {
+    @Test func geometryFloorsTheOutputSize() throws {
         let conv = Convolution(W: Tensor.zeros([1, 1, 2, 2]), b: Tensor.zeros([1]), stride: 2)
-        #expect(throws: ConvolutionShapeError.self) { try conv.geometry(forInputShape: [1, 1, 5, 5]) }
+        #expect(try conv.geometry(forInputShape: [1, 1, 5, 5]).outputHeight == 2)
         #expect(try conv.geometry(forInputShape: [1, 1, 6, 6]).outputHeight == 3)
+        #expect(throws: ConvolutionShapeError.self) { try conv.geometry(forInputShape: [1, 1, 1, 1]) }
+    }
+
+    @Test func strideTwoDownsamplingFloorsLikeTheBook() {
+        // 8×8 input, 3×3 filter, stride 2, pad 1: ⌊(8 + 2 − 3) / 2⌋ + 1 = 4 (the book and PyTorch).
+        var rng = RandomGenerator(seed: 8)
+        let conv = Convolution(W: Tensor.randn([2, 3, 3, 3], using: &rng), b: Tensor.randn([2], using: &rng), stride: 2, pad: 1)
+        let out = conv.forward(Tensor.randn([2, 3, 8, 8], using: &rng), training: true)
+        #expect(out.shape == [2, 2, 4, 4])
+        #expect(conv.backward(Tensor.ones(out.shape)).shape == [2, 3, 8, 8])
     }
 }

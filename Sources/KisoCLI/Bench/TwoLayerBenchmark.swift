@@ -38,7 +38,7 @@ public struct TwoLayerBenchmark: ConsoleCommand {
         // Images stay bytes (47 MB, not 188 MB); each mini-batch is converted to float32 when drawn.
         let train = try dataset.loadBytes(name, split: .train, flatten: true, console: console)
         let test = try dataset.loadBytes(name, split: .test, flatten: true, console: console)
-        let net = TwoLayerNet(inputSize: 784, hiddenSize: hidden, outputSize: 10, weightInitStd: 0.01, seed: seed)
+        let net = try ModelKind.twoLayer.makeNetwork(ModelOptions(hidden: [hidden]), seed: seed)
         let config = TrainerConfiguration(miniBatchSize: batchSize, optimizer: OptimizerSettings(kind: .sgd, learningRate: learningRate),
                                           evaluationSampleCount: 0, recordsLossWithExtraForward: extraForward,
                                           iterations: iterations, seed: seed)

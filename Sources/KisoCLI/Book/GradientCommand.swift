@@ -24,38 +24,9 @@ public struct GradientCommand: ConsoleCommand {
     /// The book's function_2: f(x0, x1) = x0² + x1².
     static func function2(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 } }
 
-    // Chapter 4's demonstrations run in float64 like the book's NumPy code, so that the
-    // printed digits match the book's; `KisoNN.numericalGradient` is the float32 version
-    // networks use, whose rounding (ε·|f|/h ≈ 1e-2 here) would hide the point being made.
-
-    /// The book's numerical_gradient: central differences with h = 1e-4, element by element.
-    static func numericalGradient(_ f: ([Double]) -> Double, _ x: [Double]) -> [Double] {
-        let h = 1e-4
-        var x = x
-        return x.indices.map { i in
-            let original = x[i]
-            x[i] = original + h
-            let fxh1 = f(x)
-            x[i] = original - h
-            let fxh2 = f(x)
-            x[i] = original
-            return (fxh1 - fxh2) / (2 * h)
-        }
-    }
-
-    /// The book's gradient_descent: `x ← x − lr·∇f(x)` for `steps` steps; also returns the
-    /// points before each step.
-    static func gradientDescent(_ f: ([Double]) -> Double, from start: [Double], lr: Double,
-                                steps: Int) -> (x: [Double], history: [[Double]]) {
-        var x = start
-        var history: [[Double]] = []
-        for _ in 0..<steps {
-            history.append(x)
-            let grad = numericalGradient(f, x)
-            for i in x.indices { x[i] -= lr * grad[i] }
-        }
-        return (x, history)
-    }
+    // Chapter 4's demonstrations run in float64 like the book's NumPy code (KisoNN's
+    // `numericalGradient(_:at:)` and `gradientDescent(_:from:learningRate:steps:)`), so that the
+    // printed digits match the book's.
 
     /// An array printed the way NumPy prints it: `[6. 8.]`, `[-6.11110793e-10  8.14814391e-10]`.
     static func numpy(_ values: [Double]) -> String {
@@ -87,7 +58,7 @@ public struct GradientCommand: ConsoleCommand {
         // Gradients (section 4.4).
         var gradients: [[Double]] = []
         for point: [Double] in [[3, 4], [0, 2], [3, 0]] {
-            let grad = Self.numericalGradient(Self.function2, point)
+            let grad = numericalGradient(Self.function2, at: point)
             console.line("numerical_gradient(function_2, \(Self.numpy(point))) = \(Self.numpy(grad))")
             gradients.append(grad)
         }
@@ -96,13 +67,13 @@ public struct GradientCommand: ConsoleCommand {
 
         // Gradient descent from (-3, 4) (section 4.4.1), and the learning rates too large and too small.
         let initX: [Double] = [-3, 4]
-        let run = Self.gradientDescent(Self.function2, from: initX, lr: 0.1, steps: 100)
+        let run = gradientDescent(Self.function2, from: initX, learningRate: 0.1, steps: 100)
         console.line("gradient_descent(function_2, init_x=[-3, 4], lr=0.1, step_num=100)   = \(Self.numpy(run.x))")
-        let path = Self.gradientDescent(Self.function2, from: initX, lr: 0.1, steps: 20)
+        let path = gradientDescent(Self.function2, from: initX, learningRate: 0.1, steps: 20)
         console.line("gradient_descent(function_2, init_x=[-3, 4], lr=0.1, step_num=20)    = \(Self.numpy(path.x))    (the figure's path)")
-        let large = Self.gradientDescent(Self.function2, from: initX, lr: 10, steps: 100).x
+        let large = gradientDescent(Self.function2, from: initX, learningRate: 10, steps: 100).x
         console.line("gradient_descent(function_2, init_x=[-3, 4], lr=10, step_num=100)    = \(Self.numpy(large))    (too large: diverges)")
-        let small = Self.gradientDescent(Self.function2, from: initX, lr: 1e-10, steps: 100).x
+        let small = gradientDescent(Self.function2, from: initX, learningRate: 1e-10, steps: 100).x
         console.line("gradient_descent(function_2, init_x=[-3, 4], lr=1e-10, step_num=100) = \(Self.numpy(small))    (too small: barely moves)")
         summary["gradient_descent"] = run.x
         summary["gradient_descent_20_steps"] = path.x
@@ -130,7 +101,7 @@ public struct GradientCommand: ConsoleCommand {
         var x: [Double] = [], y: [Double] = [], u: [Double] = [], v: [Double] = []
         for y1 in ticks {
             for x0 in ticks {
-                let grad = Self.numericalGradient(Self.function2, [x0, y1])
+                let grad = numericalGradient(Self.function2, at: [x0, y1])
                 x.append(x0); y.append(y1)
                 u.append(-grad[0]); v.append(-grad[1])
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kiso
+import KisoAutograd
 import KisoData
 import KisoNN
 
@@ -74,6 +75,8 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: ArgumentHelp("Measure each epoch's accuracies on the first N images (default: all; 1000 for the convnets, as the book).", valueName: "n"))
     var evalSamples: Int?
 
+    @Flag(help: "Compute the gradients by automatic differentiation (KisoAutograd) instead of the hand-written layers (fully connected networks).")
+    var autograd = false
     @Option(help: ArgumentHelp("Also write the resumable checkpoint every K epochs (where Ctrl-C writes it).", valueName: "K"))
     var checkpointEvery: Int?
 
@@ -156,10 +159,11 @@ public struct TrainCommand: ConsoleCommand {
         let seed = self.seed ?? 42
         let options = ModelOptions(hidden: try hidden.map { try parseSizes($0, option: "--hidden") },
                                    weightDecay: weightDecay ?? 0, batchnorm: batchnorm, dropout: dropout)
-        let network: any Network
+        var network: any Network
         do { network = try model.makeNetwork(options, seed: seed) } catch let error as ModelError {
             throw KisoError("--model \(model.rawValue): \(error.description)")
         }
+        if autograd { network = try autogradNetwork(wrapping: network) }
         let dataset = try datasetOptions.resolved(for: .train, console: console)
         let trainer = TrainerConfiguration(
             epochs: epochs ?? defaults.epochs, miniBatchSize: batchSize ?? 100,
@@ -187,7 +191,8 @@ public struct TrainCommand: ConsoleCommand {
         if !ignored.isEmpty {
             console.info("Resuming with the settings saved in \(url.lastPathComponent); ignoring \(ignored.joined(separator: ", ")).")
         }
-        return TrainingSetup(model: saved.kind, network: saved.network, trainer: run.configuration, data: run.data,
+        let network = autograd ? try autogradNetwork(wrapping: saved.network) : saved.network
+        return TrainingSetup(model: saved.kind, network: network, trainer: run.configuration, data: run.data,
                              resumeState: run.state)
     }
 

@@ -137,7 +137,7 @@ struct TrainingSession {
         let history = result.history
         let testAccuracy = result.finalTestAccuracy ?? history.testAccList.last ?? 0
         let trainAccuracy = history.trainAccList.last ?? 0
-        let lossPerEpoch = Self.meanPerEpoch(history.trainLossList, every: trainer.iterationsPerEpoch)
+        let lossPerEpoch = history.meanLossPerEpoch(iterationsPerEpoch: trainer.iterationsPerEpoch)
         let finalLoss = lossPerEpoch.last ?? history.trainLossList.last ?? .nan
         let memory = PeakMemory.megabytes()
         let rate = seconds > 0 ? Double(result.iterations) / seconds : 0
@@ -175,14 +175,6 @@ struct TrainingSession {
             summary["loss_per_epoch"] = lossPerEpoch
             if let job { summary["ranks"] = job.worldSize }
             console.line(summary.render())
-        }
-    }
-
-    /// The mean of each consecutive run of `every` values (a final partial run included).
-    static func meanPerEpoch(_ values: [Float], every: Int) -> [Float] {
-        stride(from: 0, to: values.count, by: max(every, 1)).map { start in
-            let chunk = values[start..<min(start + every, values.count)]
-            return chunk.reduce(0, +) / Float(chunk.count)
         }
     }
 

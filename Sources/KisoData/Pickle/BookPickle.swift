@@ -31,6 +31,7 @@ public enum BookPickle {
                                   file: file)
         }
         var machine = PickleMachine(bytes, file: file)
+        defer { machine.releaseContainers() }   // after the arrays are read: frees self-containing containers
         let result = try machine.run()
         guard case let .dict(dict) = result else {
             throw FileFormatError(.unexpectedContent, "the pickle holds \(result.kind), not a dict of NumPy arrays", file: file)

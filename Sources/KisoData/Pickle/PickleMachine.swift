@@ -16,6 +16,10 @@ struct PickleMachine {
     private let file: String
     /// Bytes `_codecs.encode` may still create: at most the file's size.
     private var byteBudget: Int
+    /// Every list and dict pushed. A pickle can put a container inside itself (DUP then
+    /// SETITEM or APPEND), a reference cycle ARC never frees; `releaseContainers` breaks them.
+    private var lists: [PickleList] = []
+    private var dicts: [PickleDict] = []
 
     init(_ bytes: [UInt8], file: String) {
         reader = ByteReader(bytes, file: file)
@@ -32,7 +36,21 @@ struct PickleMachine {
     private mutating func push(_ value: PickleValue) throws {
         guard stack.count < Self.maxStack else { throw error(.limitExceeded, "the pickle's stack grows past \(Self.maxStack) items") }
         guard value.depth <= Self.maxDepth else { throw error(.limitExceeded, "the pickle nests containers more than \(Self.maxDepth) deep") }
+        switch value {
+        case let .list(list): lists.append(list)
+        case let .dict(dict): dicts.append(dict)
+        default: break
+        }
         stack.append(value)
+    }
+
+    /// Empties every list and dict the machine made, so reference cycles among them are freed.
+    /// Call it when the result of `run` is no longer needed.
+    mutating func releaseContainers() {
+        for list in lists { list.items = [] }
+        for dict in dicts { dict.items = [] }
+        lists = []
+        dicts = []
     }
 
     private mutating func pop(_ opcode: String) throws -> PickleValue {

@@ -2,20 +2,18 @@ import Foundation
 import Kiso
 
 // The activation functions of chapter 3, element-wise on tensors of any shape, and the
-// softmax along the last axis. (`sigmoid` and `tanh` come from the Kiso module.)
+// softmax along the last axis. (`relu`, `sigmoid` and `tanh` come from the Kiso module.)
 
 /// The step function: 1 where `x > 0`, else 0 (shape unchanged).
 public func stepFunction(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? 1 : 0 } }
-
-/// ReLU, `max(0, x)` element-wise (shape unchanged).
-public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? $0 : 0 } }
 
 /// The identity function, the output activation of regression: returns `x`.
 public func identityFunction(_ x: Tensor) -> Tensor { x }
 
 /// The derivative of the sigmoid, `(1 − σ(x)) · σ(x)` element-wise (chapter 4's `sigmoid_grad`).
 public func sigmoidGrad(_ x: Tensor) -> Tensor {
-    sigmoid(x).map { (1 - $0) * $0 }
+    let y = sigmoid(x)
+    return sigmoidBackward(Tensor.ones(y.shape), output: y)
 }
 
 /// Softmax along the last axis, overflow-safe:

@@ -29,8 +29,16 @@ public let crossEntropyDelta: Double = 1e-7
 /// [N], or [] / [1] for one sample) stored as floats.
 /// - Precondition: the shapes fit one of these forms; labels are in `0..<K`.
 public func crossEntropyError(_ y: Tensor, _ t: Tensor) -> Float {
-    let labels = classLabels(t, predictions: y, operation: "crossEntropyError")
+    crossEntropyError(y, labels: classLabels(t, predictions: y, operation: "crossEntropyError"))
+}
+
+/// Cross-entropy error averaged over the batch, `E = −(1/N) Σ_n log(y[n, labels[n]] + 1e-7)`,
+/// for probabilities `y` ([K] or [N, K]) and integer class labels (N of them).
+/// - Precondition: one label per row of `y`, each in `0..<K`.
+public func crossEntropyError(_ y: Tensor, labels: [Int]) -> Float {
     let k = y.shape[y.ndim - 1]
+    kisoPrecondition(labels.count * k == y.count && labels.allSatisfy { (0..<k).contains($0) },
+                     "crossEntropyError: \(labels.count) labels in 0..<\(k) do not fit predictions \(y.shape)")
     return y.withUnsafeBufferPointer { py in
         var s = 0.0
         for (n, label) in labels.enumerated() {

@@ -9,23 +9,7 @@ public final class Relu: Layer {
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        let y = Tensor(shape: x.shape, unsafeUninitialized: { y in
-            x.withUnsafeBufferPointer { x in
-                let n = y.count
-                var i = 0
-                if let py = y.baseAddress, let px = x.baseAddress {   // eight at a time: y = x > 0 ? x : 0
-                    let zero = SIMD8<Float>(repeating: 0)
-                    while i + 8 <= n {
-                        let v = UnsafeRawPointer(px + i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(py + i).storeBytes(of: zero.replacing(with: v, where: v .> zero), as: SIMD8<Float>.self)
-                        i += 8
-                    }
-                }
-                for j in i..<n { y[j] = x[j] > 0 ? x[j] : 0 }
-            }
-        })
-        out = y
-        return y
+        adoptForwardOutput(relu(x))
     }
 
     /// Takes `y`, already max(x, 0) (a ReLU fused into the layer before it), as this layer's
@@ -38,31 +22,7 @@ public final class Relu: Layer {
     /// `dout · [x > 0]` (the mask is read from the cached output, which is > 0 exactly where x is).
     public func backward(_ dout: Tensor) -> Tensor {
         guard let out else { fatalError("Relu.backward: called before forward") }
-        kisoPrecondition(dout.shape == out.shape, "Relu.backward: dout has shape \(dout.shape), the output was \(out.shape)")
-        return Tensor(shape: dout.shape, unsafeUninitialized: { dx in
-            dout.withUnsafeBufferPointer { d in
-                out.withUnsafeBufferPointer { y in
-                    let n = dx.count
-                    var i = 0
-                    if let (pdx, pd, py) = Self.bases(dx, d, y) {   // eight at a time: dx = y > 0 ? dout : 0
-                        let zero = SIMD8<Float>(repeating: 0)
-                        while i + 8 <= n {
-                            let dv = UnsafeRawPointer(pd + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let yv = UnsafeRawPointer(py + i).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(pdx + i).storeBytes(of: zero.replacing(with: dv, where: yv .> zero), as: SIMD8<Float>.self)
-                            i += 8
-                        }
-                    }
-                    for j in i..<n { dx[j] = y[j] > 0 ? d[j] : 0 }
-                }
-            }
-        })
-    }
-
-    private static func bases(_ a: UnsafeMutableBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeBufferPointer<Float>)
-        -> (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)? {
-        guard let a = a.baseAddress, let b = b.baseAddress, let c = c.baseAddress else { return nil }
-        return (a, b, c)
+        return reluBackward(dout, output: out)
     }
 }
 
@@ -75,15 +35,13 @@ public final class Sigmoid: Layer {
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        let y = sigmoid(x)
-        out = y
-        return y
+        out = sigmoid(x)
+        return out!
     }
 
     public func backward(_ dout: Tensor) -> Tensor {
         guard let out else { fatalError("Sigmoid.backward: called before forward") }
-        kisoPrecondition(dout.shape == out.shape, "Sigmoid.backward: dout has shape \(dout.shape), the output was \(out.shape)")
-        return Tensor.broadcasting(dout, out, operation: "Sigmoid.backward") { d, y in d * (1 - y) * y }
+        return sigmoidBackward(dout, output: out)
     }
 }
 
@@ -96,14 +54,12 @@ public final class Tanh: Layer {
     public init() {}
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        let y = tanh(x)
-        out = y
-        return y
+        out = tanh(x)
+        return out!
     }
 
     public func backward(_ dout: Tensor) -> Tensor {
         guard let out else { fatalError("Tanh.backward: called before forward") }
-        kisoPrecondition(dout.shape == out.shape, "Tanh.backward: dout has shape \(dout.shape), the output was \(out.shape)")
-        return Tensor.broadcasting(dout, out, operation: "Tanh.backward") { d, y in d * (1 - y * y) }
+        return tanhBackward(dout, output: out)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Kiso
 
 /// Batch normalization (chapter 6). Each feature is normalised over the mini-batch, then
@@ -28,8 +27,8 @@ public final class BatchNormalization: Layer {
     /// ε under the square root (1e-6, the book's `10e-7`).
     public static let epsilon: Float = 1e-6
 
-    private var normalized: Tensor?      // x̂, [N, D]
-    private var inverseStd: [Float] = [] // 1/√(σ² + ε), [D]
+    private var normalized: Tensor?         // x̂, [N, D]
+    private var std = Tensor.zeros([0])     // √(σ² + ε), [D]
     private var inputShape: [Int] = []
 
     /// A layer with `gamma` and `beta` of shape [D]; running statistics start at zero (as
@@ -60,76 +59,34 @@ public final class BatchNormalization: Layer {
         let d = gamma.value.count
         kisoPrecondition(x.ndim >= 2 && x.count == x.shape[0] * d,
                          "BatchNormalization.forward: input \(x.shape) does not have \(d) features per sample (gamma \(gamma.value.shape))")
-        let n = x.shape[0]
         inputShape = x.shape
-        var mean = [Float](repeating: 0, count: d), invStd = [Float](repeating: 0, count: d)
+        let x = x.reshaped([x.shape[0], d])
         if training {
-            kisoPrecondition(n > 0, "BatchNormalization.forward: empty batch")
-            var sum = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
-            x.withUnsafeBufferPointer { p in
-                for r in 0..<n { for j in 0..<d { sum[j] += Double(p[r * d + j]) } }
-                for j in 0..<d { mean[j] = Float(sum[j] / Double(n)) }
-                for r in 0..<n { for j in 0..<d { let c = Double(p[r * d + j] - mean[j]); sq[j] += c * c } }
-            }
-            let variance = sq.map { Float($0 / Double(n)) }
-            for j in 0..<d { invStd[j] = 1 / (variance[j] + Self.epsilon).squareRoot() }
-            let m = momentum
-            runningMean.value.withUnsafeMutableBufferPointer { rm in for j in 0..<d { rm[j] = m * rm[j] + (1 - m) * mean[j] } }
-            runningVar.value.withUnsafeMutableBufferPointer { rv in for j in 0..<d { rv[j] = m * rv[j] + (1 - m) * variance[j] } }
+            kisoPrecondition(x.shape[0] > 0, "BatchNormalization.forward: empty batch")
+            let mu = x.mean(axis: 0)
+            let xc = x - mu
+            let variance = (xc * xc).mean(axis: 0)
+            std = sqrt(variance + Self.epsilon)
+            normalized = xc / std
+            runningMean.value = momentum * runningMean.value + (1 - momentum) * mu
+            runningVar.value = momentum * runningVar.value + (1 - momentum) * variance
         } else {
-            mean = runningMean.value.scalars
-            invStd = runningVar.value.scalars.map { 1 / ($0 + Self.epsilon).squareRoot() }
+            std = sqrt(runningVar.value + Self.epsilon)
+            normalized = (x - runningMean.value) / std
         }
-        let xn = Tensor(shape: [n, d], unsafeUninitialized: { out in
-            x.withUnsafeBufferPointer { p in
-                for r in 0..<n { for j in 0..<d { out[r * d + j] = (p[r * d + j] - mean[j]) * invStd[j] } }
-            }
-        })
-        normalized = xn
-        inverseStd = invStd
-        let g = gamma.value.scalars, b = beta.value.scalars
-        return Tensor(shape: x.shape, unsafeUninitialized: { out in
-            xn.withUnsafeBufferPointer { p in
-                for r in 0..<n { for j in 0..<d { out[r * d + j] = g[j] * p[r * d + j] + b[j] } }
-            }
-        })
+        return (gamma.value * normalized! + beta.value).reshaped(inputShape)
     }
 
-    /// Fills γ's and β's gradients; returns ∂L/∂x in the input's shape. Uses the batch
-    /// statistics of the last forward pass (call it in training mode first).
+    /// Fills γ's and β's gradients; returns ∂L/∂x in the input's shape. Uses the statistics of
+    /// the last forward pass (the batch's after a training pass).
     public func backward(_ dout: Tensor) -> Tensor {
         guard let xn = normalized else { fatalError("BatchNormalization.backward: called before forward") }
-        let (n, d) = (xn.shape[0], xn.shape[1])
-        kisoPrecondition(dout.count == n * d && dout.shape[0] == n,
+        kisoPrecondition(dout.count == xn.count && dout.shape.first == xn.shape[0],
                          "BatchNormalization.backward: dout has shape \(dout.shape), the output was \(inputShape)")
-        var dgamma = [Double](repeating: 0, count: d), dbeta = [Double](repeating: 0, count: d)
-        xn.withUnsafeBufferPointer { px in
-            dout.withUnsafeBufferPointer { pd in
-                for r in 0..<n {
-                    for j in 0..<d {
-                        dbeta[j] += Double(pd[r * d + j])
-                        dgamma[j] += Double(pd[r * d + j] * px[r * d + j])
-                    }
-                }
-            }
-        }
-        gamma.gradient = Tensor(shape: [d], scalars: dgamma.map(Float.init))
-        beta.gradient = Tensor(shape: [d], scalars: dbeta.map(Float.init))
-        // With ∂x̂ = γ·dout: mean_n ∂x̂ = γ·Σdout/N and mean_n(∂x̂·x̂) = γ·∂γ/N.
-        let g = gamma.value.scalars, invStd = inverseStd
-        let meanDxn = (0..<d).map { Float(Double(g[$0]) * dbeta[$0] / Double(n)) }
-        let meanDxnXn = (0..<d).map { Float(Double(g[$0]) * dgamma[$0] / Double(n)) }
-        return Tensor(shape: inputShape, unsafeUninitialized: { out in
-            xn.withUnsafeBufferPointer { px in
-                dout.withUnsafeBufferPointer { pd in
-                    for r in 0..<n {
-                        for j in 0..<d {
-                            let i = r * d + j
-                            out[i] = invStd[j] * (g[j] * pd[i] - meanDxn[j] - px[i] * meanDxnXn[j])
-                        }
-                    }
-                }
-            }
-        })
+        let dout = dout.reshaped(xn.shape)
+        beta.gradient = dout.sum(axis: 0)
+        gamma.gradient = (xn * dout).sum(axis: 0)
+        let dxn = gamma.value * dout
+        return ((dxn - dxn.mean(axis: 0) - xn * (dxn * xn).mean(axis: 0)) / std).reshaped(inputShape)
     }
 }

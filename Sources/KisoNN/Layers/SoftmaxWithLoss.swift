@@ -1,4 +1,3 @@
-import Foundation
 import Kiso
 
 /// The output layer of the book's classifiers: softmax followed by the cross-entropy error,
@@ -24,18 +23,13 @@ public final class SoftmaxWithLoss {
         let probabilities = softmax(x)
         labels = classLabels(t, predictions: probabilities, operation: "SoftmaxWithLoss.forward")
         y = probabilities
-        return crossEntropyError(probabilities, Tensor(shape: [labels.count], scalars: labels.map(Float.init)))
+        return crossEntropyError(probabilities, labels: labels)
     }
 
     /// `dout · (y − t) / N`, shape [N, K] (`dout` is ∂L_total/∂L, 1 by default).
     public func backward(_ dout: Float = 1) -> Tensor {
-        guard var dx = y else { fatalError("SoftmaxWithLoss.backward: called before forward") }
-        let (n, k) = (dx.shape[0], dx.shape[1])
-        let scale = dout / Float(n)
-        dx.withUnsafeMutableBufferPointer { p in
-            for (row, label) in labels.enumerated() { p[row * k + label] -= 1 }
-            for i in 0..<p.count { p[i] *= scale }
-        }
-        return dx
+        guard let y else { fatalError("SoftmaxWithLoss.backward: called before forward") }
+        let (n, k) = (y.shape[0], y.shape[1])
+        return (y - Tensor.oneHot(labels, classes: k)) * (dout / Float(n))
     }
 }

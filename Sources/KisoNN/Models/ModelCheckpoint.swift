@@ -126,7 +126,11 @@ public enum ModelCheckpoint {
 
     /// The configuration the file states, else one fitted to the weights.
     private static func configuration(_ text: String?, kind: ModelKind, weights: [String: Tensor], file: String) throws -> NetworkConfiguration {
-        guard let text else { return try kind.configuration(fittedTo: weights) }
+        guard let text else {
+            do { return try kind.configuration(fittedTo: weights) } catch let error as ModelError {
+                throw ModelError("\(file): \(error.description)")
+            }
+        }
         let configuration: NetworkConfiguration
         do {
             configuration = try JSONDecoder().decode(NetworkConfiguration.self, from: Data(text.utf8))

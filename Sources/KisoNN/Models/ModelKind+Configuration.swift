@@ -85,7 +85,10 @@ extension ModelKind {
                 hidden.append(w.shape[1])
                 i += 1
             }
-            guard !hidden.isEmpty else { throw ModelError("the weights have no W1, W2 matrices, so they are not a \(rawValue)") }
+            guard !hidden.isEmpty else {
+                let w1 = tensors["W1"].map { "W1 of shape \($0.shape)" } ?? "no W1"
+                throw ModelError("the weights have \(w1) and no weight matrices W1, W2 of a fully connected network, so they are not a \(rawValue)")
+            }
             options.hidden = hidden
             if self == .multiLayerExtend && tensors["gamma1"] != nil { options.batchnorm = true }
             var fitted = try configuration(options)

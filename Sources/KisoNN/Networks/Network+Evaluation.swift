@@ -61,20 +61,13 @@ extension Network {
         let savedBuffers = buffers.map { $0.parameter.value }
         var grads: [String: Tensor] = [:]
         for (name, parameter) in parameters {
-            var grad = Tensor.zeros(like: parameter.value)
-            for i in 0..<parameter.value.count {
-                let original = parameter.value.withUnsafeBufferPointer { $0[i] }
-                let (plus, minus) = (original + h, original - h)
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = plus }
+            var value = parameter.value
+            grads[name] = KisoNN.numericalGradient({ v in
+                parameter.value = v
                 randomGenerators = generators
-                let lossPlus = Double(loss(x, t, training: true))
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = minus }
-                randomGenerators = generators
-                let lossMinus = Double(loss(x, t, training: true))
-                parameter.value.withUnsafeMutableBufferPointer { $0[i] = original }
-                grad.withUnsafeMutableBufferPointer { $0[i] = Float((lossPlus - lossMinus) / (Double(plus) - Double(minus))) }
-            }
-            grads[name] = grad
+                return loss(x, t, training: true)
+            }, &value, h: h)
+            parameter.value = value
         }
         randomGenerators = generators
         for (saved, buffer) in zip(savedBuffers, buffers) { buffer.parameter.value = saved }

@@ -80,7 +80,7 @@ public enum ActivationKind: String, Sendable, Codable, CaseIterable {
     /// The activation applied to a tensor.
     public func apply(_ x: Tensor) -> Tensor {
         switch self {
-        case .relu: KisoNN.relu(x)
+        case .relu: Kiso.relu(x)
         case .sigmoid: Kiso.sigmoid(x)
         case .tanh: Kiso.tanh(x)
         }

@@ -61,6 +61,16 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
     public var testAccList: [Float] = []
     /// An empty history.
     public init() {}
+
+    /// The mean loss of each epoch: of each consecutive run of `iterationsPerEpoch` entries of
+    /// ``trainLossList`` (a last, partial epoch included).
+    public func meanLossPerEpoch(iterationsPerEpoch: Int) -> [Float] {
+        let every = Swift.max(iterationsPerEpoch, 1)
+        return stride(from: 0, to: trainLossList.count, by: every).map { start in
+            let chunk = trainLossList[start..<Swift.min(start + every, trainLossList.count)]
+            return chunk.reduce(0, +) / Float(chunk.count)
+        }
+    }
 }
 
 /// One finished iteration, for progress bars.
