@@ -18,5 +18,6 @@ if [ "$(id -u)" = 0 ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 
-swift build -c release --traits MPI --scratch-path .build-mpi
+# One release build with the trait (kiso and the tests, with testable imports as `swift test` builds
+# them; a separate `swift build` would compile everything a second time), then the distributed tests.
 swift test -c release --traits MPI --scratch-path .build-mpi --filter 'DistributedTrainingTests|KisoDistributedTests|dropoutMasksFollow'

@@ -17,7 +17,18 @@ public final class DistributedJob {
     public let worldSize: Int
     #if MPI
     private let communicator: MPICommunicator
+    private var averager: MPIGradientAverager?
     #endif
+
+    /// Whether any rank had been asked to stop at the last step (the same answer on every
+    /// rank, so all of them stop at the same iteration).
+    public var stopRequested: Bool {
+        #if MPI
+        averager?.stopRequestedByAnyRank ?? false
+        #else
+        false
+        #endif
+    }
 
     /// Joins the job (initialising MPI).
     /// - Throws: ``DistributedError/notBuilt`` in a build without the trait `MPI`;
@@ -32,10 +43,14 @@ public final class DistributedJob {
         #endif
     }
 
-    /// The coordinator that averages `network`'s gradients over the job.
-    public func coordinator(for network: any Network) -> any DataParallelCoordinator {
+    /// The coordinator that averages `network`'s gradients over the job; `localStopRequest`
+    /// tells whether this rank has been asked to stop (see ``stopRequested``).
+    public func coordinator(for network: any Network, localStopRequest: @escaping () -> Bool) -> any DataParallelCoordinator {
         #if MPI
-        MPIGradientAverager(communicator: communicator, network: network)
+        let averager = MPIGradientAverager(communicator: communicator, network: network)
+        averager.localStopRequest = localStopRequest
+        self.averager = averager
+        return averager
         #else
         fatalError("unreachable: a DistributedJob cannot exist without MPI")
         #endif

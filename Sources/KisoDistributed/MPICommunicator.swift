@@ -1,5 +1,6 @@
 #if MPI
 import CMPI
+import Foundation
 
 /// The processes of an MPI job (`MPI_COMM_WORLD`), with the few collectives data-parallel
 /// training needs: broadcast, and blocking or non-blocking sums of float32 and float64
@@ -9,6 +10,11 @@ import CMPI
 /// connection — ends the whole job through Open MPI, which kills every rank and makes
 /// `mpirun` exit non-zero, rather than leaving the others waiting. The calls are made from one
 /// thread (`MPI_THREAD_FUNNELED`); Kiso's kernel threads never call MPI.
+///
+/// Waiting polls (`MPI_Testall`) without pause for half a millisecond, then with short sleeps,
+/// instead of Open MPI's endless busy wait, so that a rank that is ahead leaves the cores to
+/// the ranks still computing — which matters whenever ranks share cores with each other or
+/// with other work.
 public final class MPICommunicator {
     /// This process's index in the job, `0..<size`.
     public let rank: Int
@@ -26,6 +32,10 @@ public final class MPICommunicator {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
+            // Open MPI's non-blocking allreduce picks among several algorithms; the ring (the one
+            // docs/DISTRIBUTED.md models) was the fastest for Kiso's gradients on loopback.
+            // OMPI_MCA_coll_libnbc_iallreduce_algorithm in the environment overrides it.
+            setenv("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "1", 0)
             var provided: Int32 = 0
             try check(MPI_Init_thread(nil, nil, kiso_mpi_thread_funneled(), &provided), "MPI_Init_thread")
         }
@@ -63,8 +73,10 @@ public final class MPICommunicator {
         var result = values
         try result.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-            try Self.check(MPI_Allreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm),
-                           "MPI_Allreduce")
+            var sums = [PendingSum(request: kiso_mpi_request_null())]
+            try Self.check(MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm,
+                                          &sums[0].request), "MPI_Iallreduce")
+            try waitAll(&sums)
         }
         return result
     }
@@ -92,11 +104,14 @@ public final class MPICommunicator {
         return done != 0
     }
 
-    /// Waits until every sum in `sums` has completed.
-    public func waitAll(_ sums: inout [PendingSum]) throws {
-        var requests = sums.map(\.request)
-        try Self.check(MPI_Waitall(Int32(requests.count), &requests, kiso_mpi_statuses_ignore()), "MPI_Waitall")
-        for i in sums.indices { sums[i].request = requests[i] }
+    /// Waits until every sum in `sums` has completed: polls without pause for up to
+    /// `spinMicroseconds` (the peers are usually running, and each round of the allreduce
+    /// needs every rank to poll), then sleeps between polls.
+    public func waitAll(_ sums: inout [PendingSum], spinMicroseconds: UInt64 = 500) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while try !progress(&sums) {
+            if DispatchTime.now().uptimeNanoseconds - start > spinMicroseconds * 1000 { usleep(20) }
+        }
     }
 
     /// Waits until every rank has reached this call.

@@ -17,6 +17,10 @@ import KisoNN
 /// from its own batch statistics, then replaced by their weighted mean over the ranks after
 /// every step, which equals the running average of the global batch's means; so the
 /// buffers, like the weights, are the same on every rank.
+///
+/// The last bucket also carries one more number, whether ``localStopRequest`` is raised on
+/// this rank, so the ranks learn whether any of them was asked to stop (Ctrl-C, SIGUSR1)
+/// without a collective of its own: ``stopRequestedByAnyRank``.
 public final class MPIGradientAverager: DataParallelCoordinator {
     /// The job's processes.
     public let communicator: MPICommunicator
@@ -24,6 +28,11 @@ public final class MPIGradientAverager: DataParallelCoordinator {
     public let network: any Network
     /// Floats per bucket (a larger parameter gets a bucket of its own).
     public let bucketCapacity: Int
+    /// Whether this rank has been asked to stop; sent with every step's last bucket.
+    public var localStopRequest: (() -> Bool)?
+    /// Whether any rank had been asked to stop when the last step's gradients were summed
+    /// (the same on every rank).
+    public private(set) var stopRequestedByAnyRank = false
 
     private var localWeight: Float = 1
     private var buckets: [GradientBucket] = []
@@ -74,10 +83,14 @@ public final class MPIGradientAverager: DataParallelCoordinator {
             throw error
         }
         for (_, buffer) in network.buffers { try add(buffer, \.value) }
-        if filling < buckets.count, buckets[filling].used > 0 { try start(filling) }
+        if filling == buckets.count { buckets.append(GradientBucket(capacity: bucketCapacity)) }
+        let flag = buckets[filling].appendNumber(localStopRequest?() == true ? 1 : 0)
+        let last = filling
+        try start(filling)
         try communicator.waitAll(&inFlight)
         inFlight.removeAll(keepingCapacity: true)
         for bucket in buckets { bucket.scatter() }
+        stopRequestedByAnyRank = buckets[last].storage[flag] > 0
     }
 
     public func sum(_ values: [Double]) throws -> [Double] {
@@ -139,6 +152,14 @@ private final class GradientBucket {
         }
         members.append((parameter, keyPath, offset, count))
         used += count
+    }
+
+    /// Appends one number, returning its position.
+    func appendNumber(_ value: Float) -> Int {
+        grow(to: 1)
+        storage[used] = value
+        used += 1
+        return used - 1
     }
 
     /// Writes the (summed) buffer back into the tensors it was gathered from.

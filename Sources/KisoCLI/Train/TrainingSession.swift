@@ -33,12 +33,12 @@ struct TrainingSession {
             trainer = try Trainer(network: setup.network, xTrain: train.images, tTrain: train.labels,
                                   xTest: test.images, tTest: test.labels, configuration: setup.trainer)
             if let state = setup.resumeState { try trainer.restore(state) }
-            trainer.dataParallel = job?.coordinator(for: setup.network)
         } catch {
             throw KisoError("\(error)")
         }
         // Listen to Ctrl-C from here on: the header below tells the user training has begun.
         let interrupt = InterruptFlag()
+        trainer.dataParallel = job?.coordinator(for: setup.network, localStopRequest: { interrupt.isRaised })
         interrupt.install(signals: job == nil ? [SIGINT] : [SIGINT, SIGUSR1])
         defer { interrupt.uninstall() }
         let settings = setup.trainer
@@ -52,10 +52,13 @@ struct TrainingSession {
 
         let stopAfter = command.stopAfter
         trainer.shouldStop = { [unowned trainer] in
-            if let stopAfter, trainer.iteration >= stopAfter { interrupt.raise() }
-            // Data-parallel, every rank stops at the same iteration when any rank was interrupted.
-            guard let parallel = trainer.dataParallel else { return interrupt.isRaised }
-            return ((try? parallel.sum([interrupt.isRaised ? 1 : 0]))?[0] ?? 1) > 0
+            if let stopAfter, trainer.iteration >= stopAfter {
+                interrupt.raise()
+                return true
+            }
+            // Data-parallel, every rank stops at the same iteration, the one after any rank
+            // was interrupted (the ranks learn it with the step's last gradient bucket).
+            return job.map(\.stopRequested) ?? interrupt.isRaised
         }
         let display = EpochDisplay(console: console, trainer: trainer)
         let killAfter = job.flatMap { $0.rank == $0.worldSize - 1 ? command.killLastRankAfter : nil }
