@@ -2,7 +2,7 @@ import Foundation
 import Kiso
 import KisoNN
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 /// The code of the DocC article, run as written.
 @Suite struct ArticleSnippetTests {

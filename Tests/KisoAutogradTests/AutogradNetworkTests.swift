@@ -1,7 +1,7 @@
 import Kiso
 import KisoNN
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 /// `kiso train --autograd`'s adapter against the hand-written networks it wraps.
 @Suite struct AutogradNetworkTests {

@@ -2,7 +2,7 @@ import Foundation
 import Kiso
 import KisoNN
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 /// Each hand-written layer of the first book (chapters 5–7) against the same computation
 /// through autograd, and both against central differences. A layer's backward gets a random

@@ -1,7 +1,7 @@
 import Foundation
 import Kiso
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 @Suite struct GraphTests {
     @Test func tanhDerivativeGraphsHaveDeZerosNodeCounts() {

@@ -1,7 +1,7 @@
 import Foundation
 import Kiso
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 /// The n-th derivative of `f` at `x0` by repeated backward with createGraph (step 35's loop).
 func nthDerivative(_ f: (Variable) -> Variable, at x0: Float, order: Int) -> Float {

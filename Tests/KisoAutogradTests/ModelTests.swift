@@ -2,7 +2,7 @@ import Foundation
 import Kiso
 import KisoNN
 import Testing
-@testable import KisoAutograd
+import KisoAutograd
 
 @Suite struct ModelTests {
     @Test func mlpNamesItsParametersLikeTheBook() {
