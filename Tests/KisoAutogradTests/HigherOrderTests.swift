@@ -16,7 +16,22 @@ func nthDerivative(_ f: (Variable) -> Variable, at x0: Float, order: Int) -> Flo
     return x.grad!.data.scalar
 }
 
+/// A function with two outputs: the first and second entries of a [2] tensor.
+final class SplitInTwo: Function {
+    override func forward(_ xs: [Tensor]) -> [Tensor] { [xs[0][0..<1], xs[0][1..<2]] }
+    override func backward(_ gys: [Variable]) -> [Variable?] {
+        [Variable(Tensor.concatenate([gys[0].data, gys[1].data]))]
+    }
+}
+
 @Suite struct HigherOrderTests {
+    @Test func anUnusedOutputOfAFunctionContributesZeros() {
+        let x = Variable(Tensor([3, 4]))
+        let second = SplitInTwo().apply([x])[1]   // the first output is dropped at once
+        (second * 2).backward()
+        #expect(x.grad!.data.scalars == [0, 2])
+    }
+
     @Test func firstBackwardOfASquareGivesTwiceX() {
         let x = Variable(3)
         let y = x * x + 2 * x

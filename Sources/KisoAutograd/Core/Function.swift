@@ -15,6 +15,7 @@ open class Function {
     /// The variables this function was applied to (empty when no graph was recorded).
     public private(set) var inputs: [Variable] = []
     private var outputReferences: [WeakVariable] = []
+    private var outputShapes: [[Int]] = []
     /// The largest generation among the inputs.
     public private(set) var generation = 0
 
@@ -29,6 +30,14 @@ open class Function {
     /// work for the others and return nil.
     public func needsGradient(_ index: Int) -> Bool {
         inputs[index].creator != nil || inputs[index].requiresGrad
+    }
+
+    /// The gradient of each output, in order: its ``Variable/grad``, or zeros for an output that
+    /// has none or is no longer alive (one output of several may be unused).
+    func outputGradients() -> [Variable] {
+        zip(outputReferences, outputShapes).map { reference, shape in
+            reference.variable?.grad ?? Variable(Tensor.zeros(shape))
+        }
     }
 
     /// The name shown in graphs: the class name (`Add`, `Tanh`, …).
@@ -56,6 +65,7 @@ open class Function {
             for output in outputs { output.setCreator(self) }
             self.inputs = inputs
             outputReferences = outputs.map(WeakVariable.init)
+            outputShapes = outputs.map(\.shape)
         }
         return outputs
     }

@@ -26,7 +26,7 @@ extension Variable {
         }
         schedule(first)
         while let function = pending.popLast() {
-            let gys = function.outputs.map { $0.grad ?? Variable(Tensor.zeros($0.shape)) }
+            let gys = function.outputGradients()
             withBackprop(createGraph) {
                 let gxs = function.backward(gys)
                 for (x, gx) in zip(function.inputs, gxs) {
