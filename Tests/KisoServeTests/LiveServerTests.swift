@@ -91,7 +91,12 @@ import Darwin
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.count == 16)
-            #expect(answers.allSatisfy { $0 == expected })
+            // Same class everywhere; probabilities equal up to float32 rounding: with other work running, the
+            // kernels may split a sum over a different number of threads (seen once in a full parallel test run).
+            #expect(answers.allSatisfy { $0.class == expected.class && $0.input == expected.input })
+            for answer in answers {
+                for (p, q) in zip(answer.probabilities, expected.probabilities) { #expect(abs(p - q) <= 1e-5) }
+            }
         }
     }
 }
