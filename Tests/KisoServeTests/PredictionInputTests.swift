@@ -34,6 +34,14 @@ import Testing
         #expect(status(png, "image/png") == 400)
     }
 
+    /// libFuzzer's finding (Fuzz/regressions/serve/crash-png-size-overflow): an IHDR of
+    /// 0xCFCFCFCF × 0xCFCFCFCF overflowed width × height and trapped; it is a 400 now.
+    @Test func aPNGWhoseSizeOverflowsIsRefused() {
+        var png = PNG.encode(Image(width: 1, height: 1))
+        png.replaceSubrange(16..<24, with: [UInt8](repeating: 0xCF, count: 8))
+        #expect(status(png, "image/png") == 400)
+    }
+
     @Test func contentTypesOtherThanPNGAndJSONAre415() {
         #expect(status([1, 2, 3], "image/jpeg") == 415)
         #expect(status([1, 2, 3], "") == 415)
