@@ -104,6 +104,17 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
             }
         } else {        // B stored n×k: column c of op(B) is row j+c of storage
             long c = 0;
+#ifdef KISO_TRANSPOSE_8X8
+            // Whole 8×8 blocks through registers (the scalar loop below writes a stride of NR
+            // floats per element); the depth tail of these columns and the other columns after.
+            long p8 = kc / 8 * 8;
+            for (; c + 8 <= cols; c += 8) {
+                const float *src = b + (j + c) * ldb;
+                for (long p = 0; p < p8; p += 8) KISO_TRANSPOSE_8X8(src + p, ldb, dst + p * KISO_NR + c, KISO_NR);
+                for (long r = 0; r < 8; r++)
+                    for (long p = p8; p < kc; p++) dst[p * KISO_NR + c + r] = src[r * ldb + p];
+            }
+#endif
             for (; c < cols; c++) {
                 const float *src = b + (j + c) * ldb;
                 for (long p = 0; p < kc; p++) dst[p * KISO_NR + c] = src[p];
