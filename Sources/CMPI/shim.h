@@ -22,6 +22,7 @@ static inline MPI_Status *kiso_mpi_statuses_ignore(void) { return MPI_STATUSES_I
 static inline void *kiso_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline int kiso_mpi_success(void) { return MPI_SUCCESS; }
 static inline int kiso_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
+static inline int kiso_mpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
 static inline int kiso_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
 
 #endif

@@ -59,6 +59,7 @@ public final class DistributedJob {
     /// Leaves the job cleanly (MPI_Finalize): call on every rank after the last collective.
     public func finish() throws {
         #if MPI
+        averager?.stop()
         try communicator.finalize()
         #endif
     }

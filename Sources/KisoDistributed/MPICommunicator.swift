@@ -8,8 +8,10 @@ import Foundation
 ///
 /// Errors are fatal (`MPI_ERRORS_ARE_FATAL`): an MPI failure — a peer that died, a broken
 /// connection — ends the whole job through Open MPI, which kills every rank and makes
-/// `mpirun` exit non-zero, rather than leaving the others waiting. The calls are made from one
-/// thread (`MPI_THREAD_FUNNELED`); Kiso's kernel threads never call MPI.
+/// `mpirun` exit non-zero, rather than leaving the others waiting. MPI is initialised for calls
+/// from several threads, one at a time (`MPI_THREAD_SERIALIZED`): every call goes through one
+/// lock, so the training thread and ``MPIBackgroundProgress``'s thread can share the
+/// communicator. Kiso's kernel threads never call MPI.
 ///
 /// Waiting polls (`MPI_Testall`) without pause for half a millisecond, then with short sleeps,
 /// instead of Open MPI's endless busy wait, so that a rank that is ahead leaves the cores to
@@ -20,7 +22,12 @@ public final class MPICommunicator {
     public let rank: Int
     /// The number of processes in the job.
     public let size: Int
+    /// Whether MPI accepted calls from more than one thread (one at a time); without it only
+    /// the thread that initialised MPI may call it, and no background progress runs.
+    public let allowsSerializedThreads: Bool
     private let comm: MPI_Comm?
+    /// Held around every MPI call (see the type's documentation).
+    private let lock = NSLock()
 
     private nonisolated(unsafe) static var shared: MPICommunicator?
 
@@ -30,42 +37,56 @@ public final class MPICommunicator {
     public static func world() throws -> MPICommunicator {
         if let shared { return shared }
         var initialized: Int32 = 0
+        var provided: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
             // Open MPI's non-blocking allreduce picks among several algorithms; the ring (the one
             // docs/DISTRIBUTED.md models) was the fastest for Kiso's gradients on loopback.
             // OMPI_MCA_coll_libnbc_iallreduce_algorithm in the environment overrides it.
             setenv("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "1", 0)
-            var provided: Int32 = 0
-            try check(MPI_Init_thread(nil, nil, kiso_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+            try check(MPI_Init_thread(nil, nil, kiso_mpi_thread_serialized(), &provided), "MPI_Init_thread")
+        } else {
+            try check(MPI_Query_thread(&provided), "MPI_Query_thread")
         }
         let comm = kiso_mpi_comm_world()
         try check(MPI_Comm_set_errhandler(comm, kiso_mpi_errors_are_fatal()), "MPI_Comm_set_errhandler")
         var rank: Int32 = 0, size: Int32 = 0
         try check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank")
         try check(MPI_Comm_size(comm, &size), "MPI_Comm_size")
-        let world = MPICommunicator(comm: comm, rank: Int(rank), size: Int(size))
+        let world = MPICommunicator(comm: comm, rank: Int(rank), size: Int(size),
+                                    allowsSerializedThreads: provided >= kiso_mpi_thread_serialized())
         shared = world
         return world
     }
 
-    private init(comm: MPI_Comm?, rank: Int, size: Int) {
+    private init(comm: MPI_Comm?, rank: Int, size: Int, allowsSerializedThreads: Bool) {
         self.comm = comm
         self.rank = rank
         self.size = size
+        self.allowsSerializedThreads = allowsSerializedThreads
+    }
+
+    /// Runs `call` (one MPI call) holding the communicator's lock and turns a failure code into
+    /// ``DistributedError/mpi(call:message:)``.
+    private func serialized(_ name: String, _ call: () -> Int32) throws {
+        lock.lock()
+        let code = call()
+        lock.unlock()
+        try Self.check(code, name)
     }
 
     /// Copies rank `root`'s `buffer` into every other rank's `buffer` (same count everywhere).
     public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int = 0) throws {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-        try Self.check(MPI_Bcast(base, Int32(buffer.count), kiso_mpi_float(), Int32(root), comm), "MPI_Bcast")
+        try serialized("MPI_Bcast") { MPI_Bcast(base, Int32(buffer.count), kiso_mpi_float(), Int32(root), comm) }
     }
 
     /// Replaces `buffer` on every rank by the element-wise sum of all ranks' buffers.
     public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-        try Self.check(MPI_Allreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm),
-                       "MPI_Allreduce")
+        try serialized("MPI_Allreduce") {
+            MPI_Allreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm)
+        }
     }
 
     /// The element-wise sums of `values` over all ranks, in float64.
@@ -74,8 +95,9 @@ public final class MPICommunicator {
         try result.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
             var sums = [PendingSum(request: kiso_mpi_request_null())]
-            try Self.check(MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm,
-                                          &sums[0].request), "MPI_Iallreduce")
+            try serialized("MPI_Iallreduce") {
+                MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm, &sums[0].request)
+            }
             try waitAll(&sums)
         }
         return result
@@ -87,8 +109,9 @@ public final class MPICommunicator {
     public func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingSum {
         var request = kiso_mpi_request_null()
         if let base = buffer.baseAddress, !buffer.isEmpty {
-            try Self.check(MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm,
-                                          &request), "MPI_Iallreduce")
+            try serialized("MPI_Iallreduce") {
+                MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm, &request)
+            }
         }
         return PendingSum(request: request)
     }
@@ -99,7 +122,7 @@ public final class MPICommunicator {
     public func progress(_ sums: inout [PendingSum]) throws -> Bool {
         var requests = sums.map(\.request)
         var done: Int32 = 0
-        try Self.check(MPI_Testall(Int32(requests.count), &requests, &done, kiso_mpi_statuses_ignore()), "MPI_Testall")
+        try serialized("MPI_Testall") { MPI_Testall(Int32(requests.count), &requests, &done, kiso_mpi_statuses_ignore()) }
         for i in sums.indices { sums[i].request = requests[i] }
         return done != 0
     }
@@ -116,7 +139,7 @@ public final class MPICommunicator {
 
     /// Waits until every rank has reached this call.
     public func barrier() throws {
-        try Self.check(MPI_Barrier(comm), "MPI_Barrier")
+        try serialized("MPI_Barrier") { MPI_Barrier(comm) }
     }
 
     /// Ends the job: every rank is killed and `mpirun` exits with `status`.
@@ -129,7 +152,7 @@ public final class MPICommunicator {
     public func finalize() throws {
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)
-        if finalized == 0 { try Self.check(MPI_Finalize(), "MPI_Finalize") }
+        if finalized == 0 { try serialized("MPI_Finalize") { MPI_Finalize() } }
     }
 
     private static func check(_ code: Int32, _ call: String) throws {

@@ -7,20 +7,23 @@ import KisoNN
 ///
 /// As backward reports each finished gradient `g`, `w·g` (`w` = this rank's share of the
 /// global batch) is copied into the current bucket; when the bucket holds `bucketCapacity`
-/// floats its `MPI_Iallreduce` starts, while backward goes on with the layers below. Every
-/// report also lets the sums in flight progress. ``finishGradientReduction()`` starts the
-/// last bucket, waits for all of them and copies the sums, `Σ_r w_r·g_r` (the global-batch
-/// mean), back into the gradients. Every rank reports the same parameters in the same order,
-/// so the buckets match across ranks.
+/// floats its `MPI_Iallreduce` starts, while backward goes on with the layers below (a thread
+/// of ``MPIBackgroundProgress`` keeps it moving meanwhile). A
+/// gradient of `bucketCapacity` floats or more is scaled and summed where it is, with no copy
+/// in or out. Every report also lets the sums in flight progress.
+/// ``finishGradientReduction(localLoss:)`` starts the last bucket, waits for all of them and
+/// copies the sums, `Σ_r w_r·g_r` (the global-batch mean), back into the gradients. Every rank
+/// reports the same parameters in the same order, so the buckets match across ranks.
 ///
 /// Batch normalization's running averages (the network's buffers) are updated by each rank
 /// from its own batch statistics, then replaced by their weighted mean over the ranks after
 /// every step, which equals the running average of the global batch's means; so the
 /// buffers, like the weights, are the same on every rank.
 ///
-/// The last bucket also carries one more number, whether ``localStopRequest`` is raised on
-/// this rank, so the ranks learn whether any of them was asked to stop (Ctrl-C, SIGUSR1)
-/// without a collective of its own: ``stopRequestedByAnyRank``.
+/// The last bucket also carries two more numbers, this rank's weighted loss and whether
+/// ``localStopRequest`` is raised on this rank, so the ranks learn the global batch's loss and
+/// whether any of them was asked to stop (Ctrl-C, SIGUSR1) without collectives of their own:
+/// the result of ``finishGradientReduction(localLoss:)`` and ``stopRequestedByAnyRank``.
 public final class MPIGradientAverager: DataParallelCoordinator {
     /// The job's processes.
     public let communicator: MPICommunicator
@@ -37,9 +40,11 @@ public final class MPIGradientAverager: DataParallelCoordinator {
     private var localWeight: Float = 1
     private var buckets: [GradientBucket] = []
     private var filling = 0
-    private var inFlight: [PendingSum] = []
+    private let sums: MPIBackgroundProgress
+    /// The parameters whose tensors are being summed in place (kept alive until the sums end).
+    private var inPlace: [Parameter] = []
     /// An error from starting or progressing a sum inside ``parameterGradientReady(name:parameter:)``
-    /// (which cannot throw), rethrown by ``finishGradientReduction()``.
+    /// (which cannot throw), rethrown by ``finishGradientReduction(localLoss:)``.
     private var deferredError: (any Error)?
 
     /// An averager over `communicator` for `network`, with buckets of `bucketCapacity`
@@ -48,7 +53,11 @@ public final class MPIGradientAverager: DataParallelCoordinator {
         self.communicator = communicator
         self.network = network
         self.bucketCapacity = max(bucketCapacity, 1)
+        sums = MPIBackgroundProgress(communicator: communicator)
     }
+
+    /// Ends the thread that advances the sums in the background; call before MPI is finalised.
+    public func stop() { sums.stop() }
 
     deinit { for bucket in buckets { bucket.storage.deallocate() } }
 
@@ -71,35 +80,42 @@ public final class MPIGradientAverager: DataParallelCoordinator {
     public func parameterGradientReady(name: String, parameter: Parameter) {
         do {
             try add(parameter, \.gradient)
-            try communicator.progress(&inFlight)
+            try sums.progress()
         } catch {
             deferredError = deferredError ?? error
         }
     }
 
-    public func finishGradientReduction() throws {
+    public func finishGradientReduction(localLoss: Float) throws -> Float {
         if let error = deferredError {
             deferredError = nil
             throw error
         }
         for (_, buffer) in network.buffers { try add(buffer, \.value) }
         if filling == buckets.count { buckets.append(GradientBucket(capacity: bucketCapacity)) }
+        let lossSlot = buckets[filling].appendNumber(localLoss)
         let flag = buckets[filling].appendNumber(localStopRequest?() == true ? 1 : 0)
         let last = filling
         try start(filling)
-        try communicator.waitAll(&inFlight)
-        inFlight.removeAll(keepingCapacity: true)
+        try sums.waitAll()
+        inPlace.removeAll(keepingCapacity: true)
         for bucket in buckets { bucket.scatter() }
         stopRequestedByAnyRank = buckets[last].storage[flag] > 0
+        return buckets[last].storage[lossSlot]
     }
 
     public func sum(_ values: [Double]) throws -> [Double] {
         try communicator.sum(values)
     }
 
-    /// Appends `localWeight · parameter[keyPath]` to the filling bucket, starting it when full.
+    /// Appends `localWeight · parameter[keyPath]` to the filling bucket, starting it when full;
+    /// a tensor of `bucketCapacity` floats or more is scaled and summed in place instead.
     private func add(_ parameter: Parameter, _ keyPath: ReferenceWritableKeyPath<Parameter, Tensor>) throws {
         let count = parameter[keyPath: keyPath].count
+        if count >= bucketCapacity {
+            try startInPlace(parameter, keyPath)
+            return
+        }
         if filling < buckets.count, buckets[filling].used > 0, buckets[filling].used + count > bucketCapacity {
             try start(filling)
         }
@@ -109,8 +125,21 @@ public final class MPIGradientAverager: DataParallelCoordinator {
         if buckets[filling].used >= bucketCapacity { try start(filling) }
     }
 
+    /// Scales `parameter[keyPath]` by `localWeight` and starts summing it where it lies. The
+    /// tensor is neither read nor replaced by anyone until ``finishGradientReduction(localLoss:)``
+    /// has waited for the sum, and `inPlace` keeps its owner alive until then.
+    private func startInPlace(_ parameter: Parameter, _ keyPath: ReferenceWritableKeyPath<Parameter, Tensor>) throws {
+        let weight = localWeight
+        let buffer = parameter[keyPath: keyPath].withUnsafeMutableBufferPointer { values in
+            if weight != 1 { for i in values.indices { values[i] *= weight } }
+            return values
+        }
+        inPlace.append(parameter)
+        try sums.startSum(buffer)
+    }
+
     private func start(_ index: Int) throws {
-        inFlight.append(try communicator.startSum(buckets[index].filled))
+        try sums.startSum(buckets[index].filled)
         filling = index + 1
     }
 }
@@ -166,7 +195,8 @@ private final class GradientBucket {
     func scatter() {
         for member in members {
             member.parameter[keyPath: member.keyPath].withUnsafeMutableBufferPointer { target in
-                for i in 0..<member.count { target[i] = storage[member.offset + i] }
+                guard let destination = target.baseAddress, let source = storage.baseAddress else { return }
+                destination.update(from: source + member.offset, count: member.count)
             }
         }
     }

@@ -9,8 +9,8 @@ import Kiso
 /// `slice / batch`, runs backward, reporting each parameter's gradient through
 /// ``parameterGradientReady(name:parameter:)`` as soon as backward has produced it (last
 /// layer first, so reductions can overlap the rest of backward), then calls
-/// ``finishGradientReduction()``; after it every rank's gradients hold the global-batch mean,
-/// `Σ_r (n_r / N) · ∂L_r/∂θ`, and the optimizers update identically on every rank.
+/// ``finishGradientReduction(localLoss:)``; after it every rank's gradients hold the global-batch
+/// mean, `Σ_r (n_r / N) · ∂L_r/∂θ`, and the optimizers update identically on every rank.
 public protocol DataParallelCoordinator: AnyObject {
     /// This process's index, `0..<worldSize`; rank 0 reports and saves.
     var rank: Int { get }
@@ -24,8 +24,10 @@ public protocol DataParallelCoordinator: AnyObject {
     /// Backward has finished `parameter.gradient` (named `name`); its reduction may start.
     func parameterGradientReady(name: String, parameter: Parameter)
     /// Waits for every reduction of this step; afterwards each parameter's gradient is the
-    /// global-batch mean on every rank.
-    func finishGradientReduction() throws
+    /// global-batch mean on every rank. `localLoss` is this rank's weighted loss,
+    /// `(n_r / N) · L_r`; it travels with the last gradients, and the result is its sum over
+    /// the ranks: the global batch's loss, with no collective of its own.
+    func finishGradientReduction(localLoss: Float) throws -> Float
     /// The element-wise sums of `values` over all ranks (losses, counts of correct answers).
     func sum(_ values: [Double]) throws -> [Double]
 }

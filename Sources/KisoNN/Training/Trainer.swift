@@ -134,10 +134,12 @@ public final class Trainer {
             network.setTrainingSlice(BatchSlice(range: share, globalCount: indices.count))
             loss = network.gradient(xBatch, tBatch, onParameterGradient: parallel.parameterGradientReady)
             network.setTrainingSlice(nil)
-            try parallel.finishGradientReduction()
+            loss = try parallel.finishGradientReduction(localLoss: loss * weight)
             optimizer.update(network.parameters)
-            if configuration.recordsLossWithExtraForward { loss = network.loss(xBatch, tBatch, training: false) }
-            loss = Float(try parallel.sum([Double(loss) * Double(weight)])[0])
+            if configuration.recordsLossWithExtraForward {
+                loss = network.loss(xBatch, tBatch, training: false)
+                loss = Float(try parallel.sum([Double(loss) * Double(weight)])[0])
+            }
         } else {
             let xBatch = xTrain.batch(indices), tBatch = tTrain[indices]
             loss = network.gradient(xBatch, tBatch)
