@@ -63,7 +63,7 @@ public struct ClassLabels: Sendable, Equatable, RandomAccessCollection, Expressi
     private init(labelIndices t: Tensor) {
         storage = t.withUnsafeBufferPointer { values in
             values.enumerated().map { i, value in
-                kisoPrecondition(value >= 0 && value.rounded() == value && value <= Float(Int32.max),
+                kisoPrecondition(value >= 0 && value.rounded() == value && value < Float(Int32.max),   // Float(Int32.max) is 2³¹
                                  "ClassLabels(targets:): target \(value) at index \(i) of label indices \(t.shape) is not a class index (a whole number ≥ 0)")
                 return Int32(value)
             }

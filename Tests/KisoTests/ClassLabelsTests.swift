@@ -65,6 +65,10 @@ import Kiso
             _ = ClassLabels(targets: Tensor([-1]))
         }
         expect(negative, toSay: ["-1.0"])
+        let tooLarge = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = ClassLabels(targets: Tensor([0, 2_147_483_648]))
+        }
+        expect(tooLarge, toSay: ["index 1"])
     }
 
     @Test func aRowThatIsNotOneHotStopsWithTheRow() async {
