@@ -17,7 +17,7 @@ public struct LabeledImages: Sendable {
 }
 
 /// Loads MNIST and Fashion-MNIST with the options of the book's `load_mnist` (`normalize`,
-/// `flatten`), one split at a time. Labels stay integers (``ClassLabels``); the book's
+/// `flatten`), one split at a time. Labels stay integers (`ClassLabels`); the book's
 /// `one_hot_label=True` is `labels.oneHot(classes: 10)` on the result.
 ///
 /// ```swift

@@ -25,7 +25,7 @@ public let crossEntropyDelta: Double = 1e-7
 /// Cross-entropy error averaged over the batch, `E = −(1/N) Σ_n log(y[n, t_n] + 1e-7)`, in
 /// the book's form: `y` holds probabilities, shape [K] (one sample) or [N, K]; `t` is one-hot
 /// (shaped like `y`) or label indices stored as floats ([N], or [1] for one sample), read
-/// once by ``ClassLabels/init(targets:samples:)``.
+/// once by `ClassLabels(targets:samples:)`.
 /// - Precondition: `y` is [K] or [N, K]; `t` is one of these forms; labels are in `0..<K`.
 public func crossEntropyError(_ y: Tensor, _ t: Tensor) -> Float {
     kisoPrecondition(y.ndim == 1 || y.ndim == 2, "crossEntropyError: predictions must be [K] or [N, K], got \(y.shape)")

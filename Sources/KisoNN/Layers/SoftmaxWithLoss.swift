@@ -6,7 +6,7 @@ import Kiso
 ///
 /// whose backward pass is the famously simple `∂L/∂x = (y − t) / N`.
 ///
-/// Scores `x` are [N, K]; the targets are ``ClassLabels`` (N of them), or in the book's form
+/// Scores `x` are [N, K]; the targets are `ClassLabels` (N of them), or in the book's form
 /// one-hot rows [N, K] or label indices [N] stored as floats. Not a ``Layer``: its forward
 /// takes the targets too and returns the scalar loss.
 public final class SoftmaxWithLoss {

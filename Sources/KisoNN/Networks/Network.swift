@@ -2,10 +2,10 @@ import Kiso
 
 /// A trainable classifier of the book (TwoLayerNet, MultiLayerNet, SimpleConvNet, …).
 ///
-/// The targets of a batch are ``ClassLabels``, one integer class per sample. The book's
+/// The targets of a batch are `ClassLabels`, one integer class per sample. The book's
 /// float targets `t` — one-hot rows `[N, classes]` or label indices `[N]` stored as floats,
 /// its `t.ndim != 1` convention — are accepted too by the overloads taking a `Tensor`, which
-/// convert them once with ``ClassLabels/init(targets:samples:)``.
+/// convert them once with `ClassLabels(targets:samples:)`.
 public protocol Network: AnyObject {
     /// The learnable parameters under the book's names (`W1`, `b1`, `gamma1`, `beta1`, …),
     /// in a fixed order.

@@ -94,7 +94,7 @@ public final class Trainer {
 
     /// ``init(network:xTrain:tTrain:xTest:tTest:configuration:)-(_,_,ClassLabels,_,ClassLabels,_)``
     /// with the book's targets: one-hot rows `[N, classes]` or label indices `[N]` as floats,
-    /// converted once by ``ClassLabels/init(targets:samples:)``.
+    /// converted once by `ClassLabels(targets:samples:)`.
     /// - Precondition: each target is one of these forms.
     /// - Throws: ``TrainingError/invalidSetup(_:)``, as the labels' initializer.
     public convenience init(network: Network, xTrain: some MiniBatchSource, tTrain: Tensor, xTest: some MiniBatchSource,
