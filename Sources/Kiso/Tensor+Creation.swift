@@ -58,14 +58,7 @@ extension Tensor {
     /// One-hot rows: shape [labels.count, classes], 1 at column `labels[n]` of row n, 0 elsewhere.
     /// - Precondition: every label is in `0..<classes`.
     public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
-        var t = Tensor.zeros([labels.count, classes])
-        t.withUnsafeMutableBufferPointer { p in
-            for (row, label) in labels.enumerated() {
-                kisoPrecondition(label >= 0 && label < classes, "oneHot: label \(label) is not in 0..<\(classes)")
-                p[row * classes + label] = 1
-            }
-        }
-        return t
+        ClassLabels(labels).oneHot(classes: classes)
     }
 
     /// `[start, start + step, …]` up to but excluding `end`, like `np.arange`.

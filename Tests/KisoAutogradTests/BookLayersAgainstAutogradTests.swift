@@ -58,9 +58,9 @@ import KisoAutograd
     }
 
     @Test func softmaxWithLossMatchesSoftmaxCrossEntropy() {
-        let x = Self.random([4, 5], seed: 7), labels = [0, 3, 1, 4]
+        let x = Self.random([4, 5], seed: 7), labels: ClassLabels = [0, 3, 1, 4]
         let layer = SoftmaxWithLoss()
-        let loss = layer.forward(x, Tensor(labels.map(Float.init)))
+        let loss = layer.forward(x, labels)
         let dx = layer.backward()
         let v = Variable(x)
         let autoLoss = softmaxCrossEntropy(v, labels)
@@ -68,7 +68,7 @@ import KisoAutograd
         #expect(abs(autoLoss.data.scalar - loss) < 1e-5)   // the layer adds 1e-7 inside its log
         #expect(Self.close(v.grad!.data, dx, 1e-5))
         var point = x
-        let numeric = numericalGradient({ SoftmaxWithLoss().forward($0, Tensor(labels.map(Float.init))) }, &point, h: 1e-2)
+        let numeric = numericalGradient({ SoftmaxWithLoss().forward($0, labels) }, &point, h: 1e-2)
         #expect(Self.close(dx, numeric))
     }
 
@@ -182,7 +182,7 @@ import KisoAutograd
         // conv 4×3×3 → ReLU → pool → linear: the loss on a fixed batch falls under Adam.
         var generator = RandomGenerator(seed: 36)
         let x = Tensor.randn([8, 1, 6, 6], using: &generator)
-        let labels = (0..<8).map { $0 % 2 }
+        let labels = ClassLabels((0..<8).map { $0 % 2 })
         let conv = Conv2d(1, 4, kernelSize: 3, pad: 1, generator: &generator)
         let fc = Linear(4 * 3 * 3, 2, generator: &generator)
         let optimizer = Adam(learningRate: 0.01)

@@ -57,11 +57,11 @@ import KisoAutograd
 
     @Test func dataLoaderCoversEveryIndexOncePerEpochInBatches() {
         let x = Tensor(shape: [7, 1], scalars: (0..<7).map(Float.init))
-        let loader = DataLoader(inputs: x, labels: Array(0..<7), batchSize: 3, seed: 4)
+        let loader = DataLoader(inputs: x, labels: ClassLabels(0..<7), batchSize: 3, seed: 4)
         let batches = Array(loader)
         #expect(batches.map(\.labels.count) == [3, 3, 1])
         #expect(batches.flatMap(\.labels).sorted() == Array(0..<7))
-        for batch in batches { #expect(batch.x.scalars.map { Int($0) } == batch.labels) }
+        for batch in batches { #expect(batch.x.scalars.map { Int($0) } == Array(batch.labels)) }
         #expect(Array(loader).flatMap(\.labels) != batches.flatMap(\.labels))   // reshuffled
     }
 

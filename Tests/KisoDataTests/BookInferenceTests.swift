@@ -22,7 +22,7 @@ import Testing
     func sampleWeightsReachTheBooksAccuracyOneByOneAndInBatches() throws {
         let w = try BookPickle.read(from: F.shared("book-weights/sample_weight.pkl")!).tensors
         let x = try MNIST.readImages(F.shared("mnist/t10k-images-idx3-ubyte.gz")!, normalize: true, flatten: true)
-        let t = try MNIST.readLabels(F.shared("mnist/t10k-labels-idx1-ubyte.gz")!).scalars.map { Int($0) }
+        let t = try MNIST.readLabels(F.shared("mnist/t10k-labels-idx1-ubyte.gz")!)
         #expect(x.shape == [10_000, 784])
 
         var batched = 0

@@ -82,7 +82,7 @@ import KisoData
         let second = try locator.locate(Self.file, of: .mnist)
         #expect(second == first)
         #expect(server.requestedPaths.count == 1)   // the second lookup found the cached file
-        #expect(try MNIST.readLabels(first).scalars == [7, 2, 1, 0, 4])
+        #expect(try MNIST.readLabels(first) == [7, 2, 1, 0, 4])
     }
 
     @Test func locatorReportsEveryFailedMirror() throws {

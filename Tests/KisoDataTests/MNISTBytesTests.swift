@@ -25,14 +25,14 @@ import KisoData
             let floats = try MNIST.load(split: .test, normalize: normalize, flatten: flatten, locator: locator)
             #expect(bytes.images.shape == floats.images.shape)
             #expect(bytes.images.scale == (normalize ? 1 / 255 as Float : 1))
-            #expect(bytes.labels.scalars == [3, 1, 4, 1, 5, 9] && bytes.labels.scalars == floats.labels.scalars)
+            #expect(bytes.labels == [3, 1, 4, 1, 5, 9] && bytes.labels == floats.labels)
             let indices = [5, 0, 2, 2]
             #expect(bytes.images.batch(indices).scalars == floats.images[indices].scalars)
             #expect(bytes.images.batch(1..<4).scalars == floats.images[1..<4].scalars)
             #expect(bytes.floats().images.scalars == floats.images.scalars)
         }
         let first = try MNIST.loadBytes(split: .test, locator: locator).prefix(2)
-        #expect(first.count == 2 && first.images.shape == [2, 784] && first.labels.scalars == [3, 1])
+        #expect(first.count == 2 && first.images.shape == [2, 784] && first.labels == [3, 1])
         // Pixel (i, p) of the fixture is (i + p) mod 256: image 1, pixel 254 is 255 → 1.0.
         #expect(first.images.batch([1]).scalars[254] == 1)
     }

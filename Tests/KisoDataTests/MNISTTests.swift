@@ -17,9 +17,9 @@ import KisoData
         defer { DataIOFixtures.cleanUp(cache) }
         let test = try MNIST.load(split: .test, locator: locator(cache))
         #expect(test.images.shape == [10000, 784])
-        #expect(test.labels.shape == [10000])
-        #expect(Array(test.labels.scalars.prefix(5)) == [7, 2, 1, 0, 4])
-        #expect(Set(test.labels.scalars) == Set((0...9).map(Float.init)))
+        #expect(test.labels.count == 10000)
+        #expect(Array(test.labels.prefix(5)) == [7, 2, 1, 0, 4])
+        #expect(Set(test.labels) == Set(0...9))
         let pixels = test.images.scalars
         #expect(pixels.min() == 0 && pixels.max() == 1)
         // The first test digit (a 7) has ink: some pixels at full intensity 255/255.
@@ -30,12 +30,14 @@ import KisoData
     func optionsGiveTheBooksShapes() throws {
         let cache = DataIOFixtures.temporaryDirectory()
         defer { DataIOFixtures.cleanUp(cache) }
-        let test = try MNIST.load(split: .test, normalize: false, flatten: false, oneHot: true, locator: locator(cache))
+        let test = try MNIST.load(split: .test, normalize: false, flatten: false, locator: locator(cache))
         #expect(test.images.shape == [10000, 1, 28, 28])
         #expect(test.images.scalars.max() == 255)
-        #expect(test.labels.shape == [10000, 10])
-        #expect(Array(test.labels.scalars[0..<10]) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0])   // label 7
-        #expect(test.labels.sum() == 10000)
+        let t = test.labels.oneHot(classes: MNIST.classCount)   // the book's one_hot_label=True
+        #expect(t.shape == [10000, 10])
+        #expect(Array(t.scalars[0..<10]) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0])   // label 7
+        #expect(t.sum() == 10000)
+        #expect(ClassLabels(targets: t) == test.labels)
     }
 
     @Test(.enabled(if: DataIOFixtures.hasShared("mnist/train-labels-idx1-ubyte.gz")))
@@ -43,8 +45,8 @@ import KisoData
         let cache = DataIOFixtures.temporaryDirectory()
         defer { DataIOFixtures.cleanUp(cache) }
         let labels = try MNIST.loadLabels(split: .train, locator: locator(cache))
-        #expect(labels.shape == [60000])
-        #expect(Array(labels.scalars.prefix(5)) == [5, 0, 4, 1, 9])   // the well-known first training labels
+        #expect(labels.count == 60000)
+        #expect(Array(labels.prefix(5)) == [5, 0, 4, 1, 9])   // the well-known first training labels
     }
 
     @Test(.enabled(if: DataIOFixtures.hasShared("mnist/t10k-images-idx3-ubyte.gz")
@@ -76,11 +78,11 @@ import KisoData
         defer { DataIOFixtures.cleanUp(cache) }
         let train = try FashionMNIST.load(split: .train, locator: locator(cache))
         #expect(train.images.shape == [60000, 784])
-        #expect(train.labels.shape == [60000])
+        #expect(train.labels.count == 60000)
         #expect(train.classNames[0] == "T-shirt/top" && train.classNames[9] == "Ankle boot")
         // Fashion-MNIST is balanced: 6000 training images per class.
         var perClass = [Int](repeating: 0, count: 10)
-        for label in train.labels.scalars { perClass[Int(label)] += 1 }
+        for label in train.labels { perClass[label] += 1 }
         #expect(perClass == [Int](repeating: 6000, count: 10))
     }
 }
@@ -98,7 +100,7 @@ import KisoData
                                   locator: DataIOFixtures.offlineLocator(data: root.appendingPathComponent("data"), cache: root))
         #expect(test.images.shape == [3, 784])
         #expect(test.images.scalars[784 + 5] == 6)   // image 1, pixel 5 = 1 + 5
-        #expect(test.labels.scalars == [3, 1, 4])
+        #expect(test.labels == [3, 1, 4])
     }
 
     @Test func imageAndLabelCountMismatchIsReported() throws {

@@ -5,15 +5,15 @@ import KisoNN
 /// A `Trainer` fed `ByteTensor` inputs trains exactly as one fed their float32 copy.
 @Suite struct ByteDataTrainerTests {
     /// `n` 8-pixel "images" of 3 classes: class c is bright on pixels 2c, 2c + 1, plus noise.
-    static func bytes(_ n: Int, seed: UInt64) -> (ByteTensor, Tensor) {
+    static func bytes(_ n: Int, seed: UInt64) -> (ByteTensor, ClassLabels) {
         var rng = RandomGenerator(seed: seed)
-        var pixels: [UInt8] = [], labels: [Float] = []
+        var pixels: [UInt8] = [], labels: [Int] = []
         for _ in 0..<n {
             let c = rng.nextInt(below: 3)
             for p in 0..<8 { pixels.append(UInt8((p / 2 == c ? 180 : 0) + rng.nextInt(below: 70))) }
-            labels.append(Float(c))
+            labels.append(c)
         }
-        return (ByteTensor(shape: [n, 8], bytes: pixels, scale: 1 / 255), Tensor(labels))
+        return (ByteTensor(shape: [n, 8], bytes: pixels, scale: 1 / 255), ClassLabels(labels))
     }
 
     static func network() -> MultiLayerNetExtend {
@@ -45,7 +45,7 @@ import KisoNN
     @Test func mismatchedByteSetIsAnError() {
         let (x, _) = Self.bytes(10, seed: 1)
         #expect(throws: TrainingError.self) {
-            try Trainer(network: Self.network(), xTrain: x, tTrain: Tensor([0, 1]), xTest: x, tTest: Tensor.zeros([10]))
+            try Trainer(network: Self.network(), xTrain: x, tTrain: [0, 1], xTest: x, tTest: ClassLabels(repeatElement(0, count: 10)))
         }
     }
 }

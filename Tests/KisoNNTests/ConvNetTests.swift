@@ -75,7 +75,7 @@ import KisoNN
     // and the central difference (½) legitimately differ. Tolerance: 3e-4 absolute + 2 % of
     // the largest gradient entry — loose enough for the rounding, tight enough to catch a
     // missing or misplaced term (an O(100 %) error).
-    static func checkGradients(_ net: Network, _ x: Tensor, _ t: Tensor, seed: UInt64) {
+    static func checkGradients(_ net: Network, _ x: Tensor, _ t: ClassLabels, seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
         for (name, parameter) in net.parameters where name.hasPrefix("b") {
             parameter.value = Tensor.randn(parameter.value.shape, using: &rng) * 0.1
@@ -96,7 +96,7 @@ import KisoNN
         var rng = RandomGenerator(seed: 21)
         let net = try SimpleConvNet(inputShape: [2, 8, 8], filterCount: 3, filterSize: 3, hiddenSize: 6, outputSize: 4,
                                     weightInitStd: 0.3, seed: 5)
-        Self.checkGradients(net, Tensor.rand([3, 2, 8, 8], using: &rng), Tensor([0, 3, 1]), seed: 31)
+        Self.checkGradients(net, Tensor.rand([3, 2, 8, 8], using: &rng), [0, 3, 1], seed: 31)
     }
 
     @Test func deepConvNetGradientMatchesNumericalGradient() throws {
@@ -106,7 +106,7 @@ import KisoNN
         let convolutions = zip([2, 2, 3, 3, 4, 4], [1, 1, 1, 2, 1, 1]).map { ConvolutionSpec(filterCount: $0, filterSize: 3, pad: $1) }
         let net = try DeepConvNet(inputShape: [1, 12, 12], convolutions: convolutions, hiddenSize: 5, outputSize: 3, seed: 6)
         #expect(net.parameter(named: "W7")!.value.shape == [16, 5])
-        Self.checkGradients(net, Tensor.rand([2, 1, 12, 12], using: &rng), Tensor([[0, 1, 0], [0, 0, 1]]), seed: 32)
+        Self.checkGradients(net, Tensor.rand([2, 1, 12, 12], using: &rng), [1, 2], seed: 32)
     }
 
     @Test func halfPrecisionStorageRoundsWeightsAndActivations() throws {
@@ -123,7 +123,7 @@ import KisoNN
         // The float32 weights are restored afterwards, and the scores are half-precision values.
         #expect(net.predict(x, storage: .float32).scalars == full.scalars)
         #expect(half.scalars == half.roundedToFloat16().scalars)
-        let labels = Tensor(full.argmax(axis: 1).map(Float.init))
+        let labels = ClassLabels(full.argmax(axis: 1))
         #expect(net.accuracy(x, labels, batchSize: 2, storage: .float32) == 1)
     }
 
@@ -131,7 +131,7 @@ import KisoNN
         // Two classes of 8×8 images: bright left half (0) or bright right half (1), plus noise.
         // Trivially separable, so a few dozen Adam steps must fit it.
         var rng = RandomGenerator(seed: 40)
-        func images(_ n: Int) -> (Tensor, Tensor) {
+        func images(_ n: Int) -> (Tensor, ClassLabels) {
             let labels = (0..<n).map { _ in rng.nextInt(below: 2) }
             var pixels: [Float] = []
             for label in labels {
@@ -139,7 +139,7 @@ import KisoNN
                     for column in 0..<8 { pixels.append(Float((column < 4) == (label == 0) ? 1 : 0) + Float(rng.nextNormal()) * 0.1) }
                 }
             }
-            return (Tensor(shape: [n, 1, 8, 8], scalars: pixels), Tensor(labels.map(Float.init)))
+            return (Tensor(shape: [n, 1, 8, 8], scalars: pixels), ClassLabels(labels))
         }
         let (xTrain, tTrain) = images(200), (xTest, tTest) = images(50)
         let net = try SimpleConvNet(inputShape: [1, 8, 8], filterCount: 4, filterSize: 3, hiddenSize: 8, outputSize: 2,

@@ -49,11 +49,12 @@ import KisoNN
 
     @Test func validationSplitShufflesAndPartitions() {
         var rng = RandomGenerator(seed: 1)
-        let x = Tensor.arange(10).reshaped([10, 1]), t = Tensor.arange(10)
+        let x = Tensor.arange(10).reshaped([10, 1]), t = ClassLabels(0..<10)
         let s = splitValidation(x, t, fraction: 0.2, using: &rng)
         #expect(s.xValidation.shape == [2, 1] && s.xTrain.shape == [8, 1])
         #expect(Set(s.xTrain.scalars + s.xValidation.scalars) == Set(x.scalars))
-        #expect(s.tTrain.scalars == s.xTrain.scalars)          // rows stay paired
+        #expect(s.tTrain.map(Float.init) == s.xTrain.scalars)   // rows stay paired
+        #expect(s.tValidation.map(Float.init) == s.xValidation.scalars)
         #expect(s.xTrain.scalars + s.xValidation.scalars != x.scalars)
     }
 

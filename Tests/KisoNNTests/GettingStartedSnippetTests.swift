@@ -68,7 +68,7 @@ import Testing
         try net.load(stateDict: weights)
         let x = Tensor([[0.0, 0.1, 0.2, 0.3], [1.0, 0.9, 0.8, 0.7]])
         let probabilities = net.probabilities(x)          // softmax of the scores, [2, 2]
-        let accuracy = net.accuracy(x, Tensor([0, 0]), batchSize: 100)
+        let accuracy = net.accuracy(x, [0, 0], batchSize: 100)
 
         #expect(weights.keys.sorted() == ["W1", "W2", "W3", "b1", "b2", "b3"])
         #expect(probabilities.shape == [2, 2] && probabilities.argmax(axis: 1) == [0, 0])
@@ -100,11 +100,13 @@ import Testing
     @Test func chapter4TwoLayerNetNumericalGradient() {
         let net = TwoLayerNet(inputSize: 4, hiddenSize: 5, outputSize: 3, activation: .sigmoid, seed: 1)
         let x = Tensor([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
-        let t = Tensor([0, 2])                                          // labels (or one-hot rows)
+        let t: ClassLabels = [0, 2]                                     // the class of each sample
         let grads = net.numericalGradient(x, t)                         // ["W1": [4, 5], "b1": [5], …]
 
         #expect(grads["W1"]?.shape == [4, 5] && grads["b2"]?.shape == [3])
         #expect(net.loss(x, t, training: false) > 0)
+        // The book's one-hot rows are the same targets.
+        #expect(net.numericalGradient(x, Tensor([[1, 0, 0], [0, 0, 1]]))["W1"]!.scalars == grads["W1"]!.scalars)
     }
 
     // MARK: Chapter 5 — backpropagation
@@ -127,7 +129,7 @@ import Testing
         // one perturbed weight makes, so the check measures backprop, not the kink.
         let net = TwoLayerNet(inputSize: 4, hiddenSize: 5, outputSize: 3, weightInitStd: 0.5, seed: 1)
         let x = Tensor([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
-        let t = Tensor([0, 2])
+        let t: ClassLabels = [0, 2]
         let numerical = net.numericalGradient(x, t)
         net.gradient(x, t)                                              // backprop fills each gradient
         for (name, parameter) in net.parameters {
@@ -144,7 +146,7 @@ import Testing
         let lastLayer = SoftmaxWithLoss()
         let x = Tensor([[1, 2, 3]])                                     // [N = 1, 3]
         let scores = relu.forward(affine.forward(x, training: true), training: true)   // [[4, 0]]
-        let loss = lastLayer.forward(scores, Tensor([0]))
+        let loss = lastLayer.forward(scores, [0])                       // the sample's class: 0
         let dx = affine.backward(relu.backward(lastLayer.backward()))  // ∂L/∂x, [1, 3]
 
         #expect(scores.scalars == [4, 0])
@@ -167,8 +169,8 @@ import Testing
     @Test func chapter6TrainerOnTinyData() throws {
         // Two well separated classes in 2-d, 40 samples.
         var rng = RandomGenerator(seed: 7)
-        let labels = Tensor((0..<40).map { Float($0 % 2) })
-        let centres = labels.reshaped([40, 1]) * Tensor([[4, 4]]) - 2    // (−2, −2) or (2, 2)
+        let labels = ClassLabels((0..<40).map { $0 % 2 })
+        let centres = labels.asTensor().reshaped([40, 1]) * Tensor([[4, 4]]) - 2    // (−2, −2) or (2, 2)
         let x = centres + Tensor.randn([40, 2], using: &rng) * 0.5
 
         let net = MultiLayerNetExtend(inputSize: 2, hiddenSizes: [8, 8], outputSize: 2,
@@ -208,7 +210,7 @@ import Testing
         var rng = RandomGenerator(seed: 0)
         let net = try SimpleConvNet()             // the book's: 30 filters 5×5, hidden 100, 10 classes
         let images = Tensor.rand([2, 1, 28, 28], using: &rng)
-        let loss = net.gradient(images, Tensor([3, 7]))     // fills the gradients of W1 … b3
+        let loss = net.gradient(images, [3, 7])             // fills the gradients of W1 … b3
         let scores = net.predict(images, training: false)   // [2, 10]
 
         #expect(net.parameters.map(\.name) == ["W1", "b1", "W2", "b2", "W3", "b3"])

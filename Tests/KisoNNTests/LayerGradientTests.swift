@@ -159,19 +159,23 @@ import KisoNN
     @Test func softmaxWithLossBackwardIsYMinusTOverN() {
         var rng = RandomGenerator(seed: 12)
         let x = Tensor.randn([3, 4], using: &rng)
-        let labels = Tensor([0, 3, 1])
+        let labels: ClassLabels = [0, 3, 1]
         var oneHot = Tensor.zeros([3, 4])
         oneHot[0, 0] = 1; oneHot[1, 3] = 1; oneHot[2, 1] = 1
-        for t in [labels, oneHot] {
-            let layer = SoftmaxWithLoss()
-            let loss = layer.forward(x, t)
-            let dx = layer.backward()
-            #expect(close(dx.scalars, ((softmax(x) - oneHot) / 3).doubles, 1e-7))
-            #expect(abs(Double(loss) - Double(crossEntropyError(softmax(x), oneHot))) < 1e-7)
-            var xv = x
-            let numeric = GradientCheck.numerical(&xv) { Double(SoftmaxWithLoss().forward($0, t)) }
-            // The loss is a float32 rounding of a Double sum (error ~1e-7) over 2h = 2e-2: ~1e-5.
-            #expect(GradientCheck.meanAbsDifference(dx, numeric) < 2e-5)
+        let layer = SoftmaxWithLoss()
+        let loss = layer.forward(x, labels)
+        let dx = layer.backward()
+        #expect(close(dx.scalars, ((softmax(x) - oneHot) / 3).doubles, 1e-7))
+        #expect(abs(Double(loss) - Double(crossEntropyError(softmax(x), oneHot))) < 1e-7)
+        var xv = x
+        let numeric = GradientCheck.numerical(&xv) { Double(SoftmaxWithLoss().forward($0, labels)) }
+        // The loss is a float32 rounding of a Double sum (error ~1e-7) over 2h = 2e-2: ~1e-5.
+        #expect(GradientCheck.meanAbsDifference(dx, numeric) < 2e-5)
+        // The book's targets — float label indices, one-hot rows — are the same labels.
+        for t in [Tensor([0, 3, 1]), oneHot] {
+            let book = SoftmaxWithLoss()
+            #expect(book.forward(x, t) == loss)
+            #expect(book.backward().scalars == dx.scalars)
         }
     }
 }

@@ -10,15 +10,15 @@ import KisoNN
 /// The book's float64 differences are 1e-10…1e-7; the float32 equivalent bound on the mean
 /// absolute difference is therefore 1e-5 … 5e-5, and the measured values are printed.
 @Suite struct NetworkTests {
-    static func data(inputs: Int, classes: Int, seed: UInt64) -> (Tensor, Tensor) {
+    static func data(inputs: Int, classes: Int, seed: UInt64) -> (Tensor, ClassLabels) {
         var rng = RandomGenerator(seed: seed)
         let x = Tensor.rand([3, inputs], using: &rng)
-        let t = Tensor((0..<3).map { _ in Float(rng.nextInt(below: classes)) })
+        let t = ClassLabels((0..<3).map { _ in rng.nextInt(below: classes) })
         return (x, t)
     }
 
     @discardableResult
-    static func check(_ net: Network, _ x: Tensor, _ t: Tensor, tolerance: Double, label: String) -> [String: Double] {
+    static func check(_ net: Network, _ x: Tensor, _ t: ClassLabels, tolerance: Double, label: String) -> [String: Double] {
         let generators = net.randomGenerators
         let numeric = net.numericalGradient(x, t)
         net.randomGenerators = generators
@@ -34,10 +34,14 @@ import KisoNN
     }
 
     @Test func simpleNet() {
-        // The book's simpleNet example: x = [0.6, 0.9], label 2.
+        // The book's simpleNet example: x = [0.6, 0.9], label 2 — written t = [0, 0, 1] in the book.
         let net = SimpleNet(seed: 1)
-        Self.check(net, Tensor([0.6, 0.9]), Tensor([0, 0, 1]), tolerance: 2e-5, label: "simpleNet")
-        #expect(net.predict(Tensor([0.6, 0.9]), training: false).shape == [3])
+        let x = Tensor([0.6, 0.9])
+        Self.check(net, x, [2], tolerance: 2e-5, label: "simpleNet")
+        #expect(net.predict(x, training: false).shape == [3])
+        let fromOneHot = net.numericalGradient(x, Tensor([0, 0, 1])), fromLabel = net.numericalGradient(x, [2])
+        #expect(net.loss(x, Tensor([0, 0, 1]), training: false) == net.loss(x, [2], training: false))
+        #expect(fromOneHot["W"]!.scalars == fromLabel["W"]!.scalars)
     }
 
     @Test func twoLayerNetReluAndSigmoid() {
@@ -70,7 +74,7 @@ import KisoNN
     func multiLayerNetExtendWithBatchNormAndDropout(activation: ActivationKind) {
         var rng = RandomGenerator(seed: 6)
         let x = Tensor.randn([10, 5], using: &rng)
-        let t = Tensor((0..<10).map { _ in Float(rng.nextInt(below: 3)) })
+        let t = ClassLabels((0..<10).map { _ in rng.nextInt(below: 3) })
         let net = MultiLayerNetExtend(inputSize: 5, hiddenSizes: [6, 6], outputSize: 3, activation: activation,
                                       weightInit: .he, weightDecayLambda: 0.05, useDropout: true,
                                       dropoutRatio: 0.3, useBatchnorm: true, seed: 7)
@@ -140,6 +144,9 @@ import KisoNN
     @Test func accuracyCountsArgmaxHits() {
         let net = SimpleNet(W: Tensor([[1, 0, 0], [0, 1, 0]]))
         let x = Tensor([[2, 1], [0, 3], [1, 5]])    // argmax 0, 1, 1
-        #expect(net.accuracy(x, Tensor([0, 1, 2])) == 2.0 / 3)
+        #expect(net.accuracy(x, [0, 1, 2]) == 2.0 / 3)
+        #expect(net.accuracy(x, Tensor([0, 1, 2])) == 2.0 / 3)                           // the book's float labels
+        #expect(net.accuracy(x, ClassLabels([0, 1, 2]).oneHot(classes: 3)) == 2.0 / 3)   // and one-hot rows
+        #expect(net.correctCount(x, [0, 1, 2], range: 1..<3) == 1)
     }
 }

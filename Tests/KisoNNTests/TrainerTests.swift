@@ -4,16 +4,16 @@ import KisoNN
 
 @Suite struct TrainerTests {
     /// A small separable problem: 3 Gaussian blobs in 4-d.
-    static func blobs(_ n: Int, seed: UInt64) -> (Tensor, Tensor) {
+    static func blobs(_ n: Int, seed: UInt64) -> (Tensor, ClassLabels) {
         var rng = RandomGenerator(seed: seed)
         let centers: [[Float]] = [[2, 0, 0, 1], [0, 2, 1, 0], [-1, -1, 2, 2]]
-        var rows: [[Float]] = [], labels: [Float] = []
+        var rows: [[Float]] = [], labels: [Int] = []
         for _ in 0..<n {
             let c = rng.nextInt(below: 3)
             rows.append(centers[c].map { $0 + Float(rng.nextNormal()) * 0.5 })
-            labels.append(Float(c))
+            labels.append(c)
         }
-        return (Tensor(rows), Tensor(labels))
+        return (Tensor(rows), ClassLabels(labels))
     }
 
     static func makeTrainer(_ config: TrainerConfiguration, dropout: Bool = true) throws -> Trainer {
@@ -100,6 +100,13 @@ import KisoNN
     }
 
     @Test func invalidSetupIsAnError() {
+        #expect(throws: TrainingError.self) {
+            try Trainer(network: SimpleNet(), xTrain: Tensor.zeros([3, 2]), tTrain: [0, 1], xTest: Tensor.zeros([1, 2]), tTest: [0])
+        }
+        #expect(throws: TrainingError.self) {
+            try Trainer(network: SimpleNet(), xTrain: Tensor.zeros([2, 2]), tTrain: [0, 1], xTest: Tensor.zeros([1, 2]), tTest: [])
+        }
+        // The book's float targets go through the same checks.
         #expect(throws: TrainingError.self) {
             try Trainer(network: SimpleNet(), xTrain: Tensor.zeros([3, 2]), tTrain: Tensor([0, 1]),
                         xTest: Tensor.zeros([1, 2]), tTest: Tensor([0]))

@@ -24,8 +24,8 @@ final class SlowNetwork: Network, @unchecked Sendable {
         Self.lock.withLock { Self.running -= 1; busy = false }
         return Tensor.zeros([x.shape[0], 10])
     }
-    func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { 0 }
-    func gradient(_ x: Tensor, _ t: Tensor) -> Float { 0 }
+    func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float { 0 }
+    func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float { 0 }
 }
 
 @Suite(.serialized) struct NetworkPoolTests {

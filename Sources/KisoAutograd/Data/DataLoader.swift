@@ -6,7 +6,7 @@ public struct Batch {
     /// The inputs, the data set's sample shape with a leading batch axis.
     public var x: Tensor
     /// The class of each input, in `0..<classCount`.
-    public var labels: [Int]
+    public var labels: ClassLabels
 }
 
 /// Mini-batches over a labelled data set, one epoch per iteration (DeZero's `DataLoader`,
@@ -21,7 +21,7 @@ public final class DataLoader: Sequence {
     /// All inputs, [N, …].
     public let inputs: Tensor
     /// All labels, N of them.
-    public let labels: [Int]
+    public let labels: ClassLabels
     /// The batch size.
     public let batchSize: Int
     /// Whether each epoch visits the samples in a new random order.
@@ -30,7 +30,7 @@ public final class DataLoader: Sequence {
 
     /// A loader over `inputs` [N, …] and `labels` (N).
     /// - Precondition: as many labels as inputs; `batchSize` ≥ 1.
-    public init(inputs: Tensor, labels: [Int], batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0) {
+    public init(inputs: Tensor, labels: ClassLabels, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0) {
         kisoPrecondition(inputs.ndim >= 1 && inputs.shape[0] == labels.count,
                          "DataLoader: \(labels.count) labels for inputs of shape \(inputs.shape)")
         kisoPrecondition(batchSize >= 1, "DataLoader: batch size \(batchSize) must be at least 1")
@@ -41,10 +41,9 @@ public final class DataLoader: Sequence {
         generator = RandomGenerator(seed: seed)
     }
 
-    /// A loader over a data set of KisoData (MNIST, Fashion-MNIST; labels as indices or one-hot).
+    /// A loader over a data set of KisoData (MNIST, Fashion-MNIST).
     public convenience init(_ data: LabeledImages, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0) {
-        let labels = data.labels.ndim == 2 ? data.labels.argmax(axis: 1) : data.labels.scalars.map { Int($0) }
-        self.init(inputs: data.images, labels: labels, batchSize: batchSize, shuffle: shuffle, seed: seed)
+        self.init(inputs: data.images, labels: data.labels, batchSize: batchSize, shuffle: shuffle, seed: seed)
     }
 
     /// The number of samples, N.
@@ -59,7 +58,7 @@ public final class DataLoader: Sequence {
             guard start < order.count else { return nil }
             let indices = Array(order[start..<Swift.min(start + size, order.count)])
             start += size
-            return Batch(x: inputs[indices], labels: indices.map { labels[$0] })
+            return Batch(x: inputs[indices], labels: labels[indices])
         }
     }
 }

@@ -13,7 +13,7 @@ public enum Spiral {
     public static let pointsPerClass = 100
 
     /// The 300 points [300, 2] and their classes; `seed` 1984 for the training set (DeZero's), 2020 for the test set.
-    public static func make(seed: UInt64 = 1984) -> (x: Tensor, labels: [Int]) {
+    public static func make(seed: UInt64 = 1984) -> (x: Tensor, labels: ClassLabels) {
         var generator = RandomGenerator(seed: seed)
         var points: [Float] = [], labels: [Int] = []
         for j in 0..<classCount {
@@ -26,6 +26,6 @@ public enum Spiral {
         }
         let order = generator.permutation(labels.count)
         let x = Tensor(shape: [labels.count, 2], scalars: points)[order]
-        return (x, order.map { labels[$0] })
+        return (x, ClassLabels(labels)[order])
     }
 }

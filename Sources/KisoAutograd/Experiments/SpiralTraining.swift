@@ -29,7 +29,7 @@ public struct SpiralTraining {
         /// The fraction of training points classified correctly at the end.
         public let accuracy: Float
         /// The training points and their classes.
-        public let x: Tensor, labels: [Int]
+        public let x: Tensor, labels: ClassLabels
     }
 
     /// Trains on the spiral, calling `onEpoch(epoch, loss)` after each epoch (epochs from 1).

@@ -25,22 +25,21 @@ public final class MeanSquaredError: Function {
 /// takes the log of 0; `∂x = gy · (softmax(x) − onehot(t)) / N`. `x` is [N, K].
 public final class SoftmaxCrossEntropy: Function {
     /// The class of each row, in `0..<K`.
-    public let labels: [Int]
+    public let labels: ClassLabels
     /// The loss against `labels`.
-    public init(labels: [Int]) { self.labels = labels }
+    public init(labels: ClassLabels) { self.labels = labels }
     override public func forward(_ xs: [Tensor]) -> [Tensor] {
         let x = xs[0]
         kisoPrecondition(x.ndim == 2 && x.shape[0] == labels.count,
                          "softmaxCrossEntropy: scores \(x.shape) for \(labels.count) labels; scores must be [N, K]")
         let k = x.shape[1]
+        labels.check(classes: k, operation: "softmaxCrossEntropy")
         let total = x.withUnsafeBufferPointer { p in
             labels.indices.reduce(0.0) { sum, n in
                 let row = p[(n * k)..<(n * k + k)]
                 let top = Double(row.max() ?? 0)
                 let logSum = top + Foundation.log(row.reduce(0.0) { $0 + Foundation.exp(Double($1) - top) })
-                let label = labels[n]
-                kisoPrecondition(label >= 0 && label < k, "softmaxCrossEntropy: label \(label) is not in 0..<\(k)")
-                return sum + logSum - Double(p[n * k + label])
+                return sum + logSum - Double(p[n * k + labels[n]])
             }
         }
         return [Tensor(Float(total / Double(Swift.max(labels.count, 1))))]
@@ -48,11 +47,7 @@ public final class SoftmaxCrossEntropy: Function {
     override public func backward(_ gys: [Variable]) -> [Variable?] {
         let x = inputs[0]
         let (n, k) = (x.shape[0], x.shape[1])
-        let oneHot = Tensor(shape: [n, k], unsafeUninitialized: { out in
-            out.initialize(repeating: 0)
-            for (row, label) in labels.enumerated() { out[row * k + label] = 1 }
-        })
-        return [(softmax(x) - Variable(oneHot)) * (gys[0] / Float(n))]
+        return [(softmax(x) - Variable(labels.oneHot(classes: k))) * (gys[0] / Float(n))]
     }
 }
 
@@ -60,10 +55,10 @@ public final class SoftmaxCrossEntropy: Function {
 public func meanSquaredError(_ x0: Variable, _ x1: Variable) -> Variable { MeanSquaredError()(x0, x1) }
 
 /// The softmax cross-entropy of scores `x` [N, K] against integer `labels` (N of them).
-public func softmaxCrossEntropy(_ x: Variable, _ labels: [Int]) -> Variable { SoftmaxCrossEntropy(labels: labels)(x) }
+public func softmaxCrossEntropy(_ x: Variable, _ labels: ClassLabels) -> Variable { SoftmaxCrossEntropy(labels: labels)(x) }
 
 /// The fraction of rows of `y` [N, K] whose largest score is at `labels[n]` (not differentiable).
-public func accuracy(_ y: Variable, _ labels: [Int]) -> Float {
+public func accuracy(_ y: Variable, _ labels: ClassLabels) -> Float {
     let predicted = y.data.argmax(axis: 1)
     let correct = zip(predicted, labels).filter { $0 == $1 }.count
     return Float(correct) / Float(Swift.max(labels.count, 1))

@@ -80,10 +80,9 @@ public final class AutogradNetwork: Network {
         return y
     }
 
-    /// The loss of batch `x` against `t` as a graph over `variables`.
-    private func lossGraph(_ x: Tensor, _ t: Tensor, _ variables: [String: Variable], training: Bool) -> Variable {
-        let y = scores(x, variables, training: training)
-        var loss = softmaxCrossEntropy(y, classLabels(t, predictions: y.data, operation: "AutogradNetwork"))
+    /// The loss of batch `x` against its `labels` as a graph over `variables`.
+    private func lossGraph(_ x: Tensor, _ labels: ClassLabels, _ variables: [String: Variable], training: Bool) -> Variable {
+        var loss = softmaxCrossEntropy(scores(x, variables, training: training), labels)
         let lambda = configuration_.weightDecayLambda
         if lambda != 0 {
             for i in 1...layerCount { loss = loss + 0.5 * lambda * sum(variables["W\(i)"]! ** 2) }
@@ -101,15 +100,15 @@ public final class AutogradNetwork: Network {
         withNoGrad { scores(x, variables(), training: training).data }
     }
 
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float {
-        withNoGrad { lossGraph(x, t, variables(), training: training).data.scalar }
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float {
+        withNoGrad { lossGraph(x, labels, variables(), training: training).data.scalar }
     }
 
     /// Backward through autograd; each parameter's `gradient` is set to its variable's grad.
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float {
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float {
         let held = variables()
-        let loss = lossGraph(x, t, held, training: true)
+        let loss = lossGraph(x, labels, held, training: true)
         loss.backward()
         for (name, parameter) in parameters {
             parameter.gradient = held[name]?.grad?.data ?? Tensor.zeros(like: parameter.value)

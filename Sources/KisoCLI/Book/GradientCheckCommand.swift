@@ -50,12 +50,12 @@ public struct GradientCheckCommand: ConsoleCommand {
     }
 
     /// The network to check and its inputs and labels.
-    private func checkedNetwork(count: Int, console: Console) throws -> (Network, Tensor, Tensor) {
+    private func checkedNetwork(count: Int, console: Console) throws -> (Network, Tensor, ClassLabels) {
         if model == .simpleConvNet {
             // The book's ch07 gradient_check.py: random 10×10 images, label 1.
             var rng = RandomGenerator(seed: seed)
             let x = Tensor.rand([count, 1, 10, 10], using: &rng)
-            let t = Tensor(shape: [count], repeating: 1)
+            let t = ClassLabels(repeatElement(1, count: count))
             let network: Network
             do {
                 network = try SimpleConvNet(inputShape: [1, 10, 10], filterCount: 10, filterSize: 3, hiddenSize: 10,

@@ -42,7 +42,7 @@ public struct ShowCommand: ConsoleCommand {
         guard index < set.count else {
             throw KisoError("--index \(index) is past the end: \(name)'s \(split.rawValue) set has \(set.count) images (0…\(set.count - 1))")
         }
-        let label = Int(set.labels.scalars[index])
+        let label = set.labels[index]
         let image = set.images.row(index)
         console.line("\(name) \(split.rawValue)[\(index)]: label \(label) (\(set.classNames[label]))")
         console.line("image shape \(image.shape), reshaped to [28, 28]")

@@ -54,7 +54,7 @@ public struct EvaluateCommand: ConsoleCommand {
         let scores = try Self.scores(loaded.network, test.images, batchSize: batchSize, float16: float16)
         let seconds = Date().timeIntervalSince(start)
         let predicted = scores.argmax(axis: 1)
-        let truth = test.labels.scalars.map { Int($0) }
+        let truth = test.labels
         let report = ConfusionReport(truth: truth, predicted: predicted, classNames: test.classNames)
 
         let precision = float16 ? "float16" : "float32"
@@ -104,7 +104,7 @@ struct ConfusionReport {
     /// Correct fraction of each true class (0 for a class without examples).
     let perClass: [Double]
 
-    init(truth: [Int], predicted: [Int], classNames: [String]) {
+    init(truth: ClassLabels, predicted: [Int], classNames: [String]) {
         self.classNames = classNames
         var matrix = Array(repeating: Array(repeating: 0, count: classNames.count), count: classNames.count)
         for (t, p) in zip(truth, predicted) { matrix[t][p] += 1 }

@@ -140,7 +140,7 @@ public struct MisclassifiedExperiment: ConsoleCommand {
         let test = try options.datasetOptions.load(dataset, split: .test, flatten: !loaded.model.takesImages,
                                                    limit: testLimit, console: console)
         let predicted = loaded.network.predict(test.images, batchSize: 100).argmax(axis: 1)
-        let truth = test.labels.scalars.map { Int($0) }
+        let truth = test.labels
         let wrong = (0..<truth.count).filter { predicted[$0] != truth[$0] }
         let accuracy = Double(truth.count - wrong.count) / Double(max(truth.count, 1))
         console.line(String(format: "test accuracy:%.4f (%d of %d misclassified)", accuracy, wrong.count, truth.count))
@@ -204,7 +204,7 @@ public struct HalfFloatExperiment: ConsoleCommand {
             console.line("calculate accuracy (\(float16 ? "float16" : "float32")) ... ")
             let scores = try EvaluateCommand.scores(loaded.network, test.images, batchSize: 100, float16: float16)
             let predicted = scores.argmax(axis: 1)
-            let correct = zip(predicted, test.labels.scalars).filter { $0 == Int($1) }.count
+            let correct = zip(predicted, test.labels).filter { $0 == $1 }.count
             let accuracy = Double(correct) / Double(max(test.count, 1))
             console.line("test accuracy:\(accuracy)")
             summary[float16 ? "float16_accuracy" : "float32_accuracy"] = accuracy

@@ -10,8 +10,8 @@ public struct LabeledByteImages: Sendable {
     /// The pixels as bytes, read as `Float(byte) * images.scale`: shape `[N, 784]` when
     /// flattened, else `[N, 1, 28, 28]`; scale 1/255 when normalized (values 0…1), else 1.
     public var images: ByteTensor
-    /// Labels: class indices `[N]` (as floats), or one-hot rows `[N, 10]`.
-    public var labels: Tensor
+    /// The class of each image, `0..<10`, as read from the label file.
+    public var labels: ClassLabels
     /// The class names, indexed by label.
     public var classNames: [String]
 
@@ -33,7 +33,7 @@ public struct LabeledByteImages: Sendable {
 
 extension MNIST {
     /// Loads `split` of `dataset` keeping the images as bytes; the options, files and errors are
-    /// those of ``load(_:split:normalize:flatten:oneHot:locator:)``, whose float32 images equal
+    /// those of ``load(_:split:normalize:flatten:locator:)``, whose float32 images equal
     /// `loadBytes(…).images.floats()`.
     ///
     /// ```swift
@@ -43,15 +43,15 @@ extension MNIST {
     /// ```
     /// - Throws: `DatasetError`, as `load` does.
     public static func loadBytes(_ dataset: DatasetName = .mnist, split: DatasetSplit,
-                                 normalize: Bool = true, flatten: Bool = true, oneHot: Bool = false,
+                                 normalize: Bool = true, flatten: Bool = true,
                                  locator: DatasetLocator = DatasetLocator()) throws(DatasetError) -> LabeledByteImages {
         let files = dataset.files(for: split)
         let labelsURL = try locator.locate(files.labels, of: dataset)
         let imagesURL = try locator.locate(files.images, of: dataset)
         let images = try readImageBytes(imagesURL, normalize: normalize, flatten: flatten)
-        let labels = try readLabels(labelsURL, oneHot: oneHot)
-        guard images.shape[0] == labels.shape[0] else {
-            throw .countMismatch(images: images.shape[0], labels: labels.shape[0],
+        let labels = try readLabels(labelsURL)
+        guard images.shape[0] == labels.count else {
+            throw .countMismatch(images: images.shape[0], labels: labels.count,
                                  imagesPath: imagesURL.path, labelsPath: labelsURL.path)
         }
         return LabeledByteImages(images: images, labels: labels, classNames: dataset.classNames)

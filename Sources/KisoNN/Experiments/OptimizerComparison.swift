@@ -37,14 +37,14 @@ public enum OptimizerComparison {
     /// - Parameters:
     ///   - runs: a name, a fresh network and its optimizer per curve.
     ///   - xTrain: training inputs, one row (or image) per sample.
-    ///   - tTrain: training targets, one-hot rows or labels.
+    ///   - tTrain: the class of each training sample.
     ///   - miniBatchSize: samples per mini-batch (128, the book's).
     ///   - iterations: updates per network (2000).
     ///   - recordsLossWithExtraForward: record the loss after the update, like the book.
     ///   - seed: seed of the mini-batch sampling.
     ///   - onIteration: called after each iteration with its index.
     public static func trainSideBySide(runs: [(name: String, network: Network, optimizer: Optimizer)],
-                                       xTrain: Tensor, tTrain: Tensor, miniBatchSize: Int = 128, iterations: Int = 2000,
+                                       xTrain: Tensor, tTrain: ClassLabels, miniBatchSize: Int = 128, iterations: Int = 2000,
                                        recordsLossWithExtraForward: Bool = false, seed: UInt64 = 0,
                                        onIteration: ((Int) -> Void)? = nil) -> [(name: String, losses: [Float])] {
         var rng = RandomGenerator(seed: seed)
@@ -66,11 +66,11 @@ public enum OptimizerComparison {
     /// The book's optimizer comparison on data: a 5-layer ReLU net (hidden [100, 100, 100,
     /// 100], He init) per optimizer, batch 128, 2000 iterations, the optimizers' default
     /// learning rates. Returns each optimizer's loss per iteration.
-    public static func onData(xTrain: Tensor, tTrain: Tensor, kinds: [OptimizerKind] = [.sgd, .momentum, .adagrad, .adam],
+    public static func onData(xTrain: Tensor, tTrain: ClassLabels, kinds: [OptimizerKind] = [.sgd, .momentum, .adagrad, .adam],
                               hiddenSizes: [Int] = [100, 100, 100, 100], miniBatchSize: Int = 128, iterations: Int = 2000,
                               recordsLossWithExtraForward: Bool = false, seed: UInt64 = 0,
                               onIteration: ((Int) -> Void)? = nil) -> [(kind: OptimizerKind, losses: [Float])] {
-        let classes = tTrain.ndim == 2 ? tTrain.shape[1] : Int(tTrain.max()) + 1
+        let classes = tTrain.minimumClassCount
         let runs = kinds.map { kind in
             (name: kind.rawValue,
              network: MultiLayerNet(inputSize: xTrain.count / xTrain.shape[0], hiddenSizes: hiddenSizes, outputSize: classes,

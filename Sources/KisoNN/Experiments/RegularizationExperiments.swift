@@ -18,12 +18,12 @@ public enum RegularizationExperiments {
     /// `logspace(0, −4, 16)`), a 6-layer ReLU MultiLayerNetExtend (hidden 5 × 100) with and
     /// without batch norm, trained with SGD lr 0.01, batch 100, on the given (small) training
     /// set (the book: 1000 images) for `epochs` epochs, recording the training accuracy per epoch.
-    public static func batchNormComparison(xTrain: Tensor, tTrain: Tensor,
+    public static func batchNormComparison(xTrain: Tensor, tTrain: ClassLabels,
                                            scales: [Float] = (0..<16).map { Float(Foundation.pow(10, -4 * Double($0) / 15)) },
                                            hiddenSizes: [Int] = [100, 100, 100, 100, 100], epochs: Int = 20,
                                            miniBatchSize: Int = 100, learningRate: Float = 0.01, seed: UInt64 = 0,
                                            onRun: ((Int) -> Void)? = nil) throws -> [BatchNormRun] {
-        let classes = tTrain.ndim == 2 ? tTrain.shape[1] : Int(tTrain.max()) + 1
+        let classes = tTrain.minimumClassCount
         let inputs = xTrain.count / xTrain.shape[0]
         return try scales.enumerated().map { index, scale in
             let accuracies = try [true, false].map { useBN in
@@ -45,12 +45,12 @@ public enum RegularizationExperiments {
     /// set (the book: 300 images), SGD lr 0.01, batch 100, with L2 weight decay λ
     /// (`weightDecayLambda`, the book: 0 or 0.1) and/or dropout (`dropoutRatio`, the book:
     /// 0.2 over 301 epochs). Returns the train/test accuracy per epoch and the losses.
-    public static func overfitting(xTrain: Tensor, tTrain: Tensor, xTest: Tensor, tTest: Tensor,
+    public static func overfitting(xTrain: Tensor, tTrain: ClassLabels, xTest: Tensor, tTest: ClassLabels,
                                    weightDecayLambda: Float = 0, dropoutRatio: Float? = nil, epochs: Int = 201,
                                    hiddenSizes: [Int] = [100, 100, 100, 100, 100, 100], miniBatchSize: Int = 100,
                                    learningRate: Float = 0.01, seed: UInt64 = 0,
                                    onEpoch: ((EpochReport) -> Void)? = nil) throws -> TrainingHistory {
-        let classes = tTrain.ndim == 2 ? tTrain.shape[1] : Int(tTrain.max()) + 1
+        let classes = Swift.max(tTrain.minimumClassCount, tTest.minimumClassCount)
         let net = MultiLayerNetExtend(inputSize: xTrain.count / xTrain.shape[0], hiddenSizes: hiddenSizes, outputSize: classes,
                                       weightDecayLambda: weightDecayLambda, useDropout: dropoutRatio != nil,
                                       dropoutRatio: dropoutRatio ?? 0.5, seed: seed)

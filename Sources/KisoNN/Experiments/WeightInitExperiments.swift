@@ -35,12 +35,12 @@ public enum WeightInitExperiments {
     /// The book's initialisation comparison on data: a 5-layer ReLU net (hidden [100, 100,
     /// 100, 100]) per initialisation (std 0.01, Xavier, He), SGD lr 0.01, batch 128, 2000
     /// iterations, the same batches for all. Returns each initialisation's loss per iteration.
-    public static func compareOnData(xTrain: Tensor, tTrain: Tensor, inits: [WeightInit] = [.std(0.01), .xavier, .he],
+    public static func compareOnData(xTrain: Tensor, tTrain: ClassLabels, inits: [WeightInit] = [.std(0.01), .xavier, .he],
                                      hiddenSizes: [Int] = [100, 100, 100, 100], miniBatchSize: Int = 128,
                                      iterations: Int = 2000, learningRate: Float = 0.01,
                                      recordsLossWithExtraForward: Bool = false, seed: UInt64 = 0,
                                      onIteration: ((Int) -> Void)? = nil) -> [(weightInit: WeightInit, losses: [Float])] {
-        let classes = tTrain.ndim == 2 ? tTrain.shape[1] : Int(tTrain.max()) + 1
+        let classes = tTrain.minimumClassCount
         let runs = inits.map { w in
             (name: w.description,
              network: MultiLayerNet(inputSize: xTrain.count / xTrain.shape[0], hiddenSizes: hiddenSizes, outputSize: classes,

@@ -16,7 +16,7 @@ public func numericalDiff(_ f: (Double) -> Double, _ x: Double, h: Double = 1e-4
 ///
 /// In float32 the rounding error of the estimate is about ε·|f| / h (ε ≈ 6e-8), so with the
 /// book's h = 1e-4 a loss near 2.3 gives errors near 1e-3; gradient checks of networks in
-/// float32 use h = 1e-2 (see ``Network/numericalGradient(_:_:h:)``).
+/// float32 use h = 1e-2 (see ``Network/numericalGradient(_:_:h:)-(Tensor,ClassLabels,_)``).
 /// - Parameters:
 ///   - f: the function, evaluated at `x` with one element moved by ±h.
 ///   - x: the point.

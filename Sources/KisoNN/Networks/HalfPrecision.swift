@@ -15,10 +15,10 @@ public enum StoragePrecision: String, Codable, Sendable, CaseIterable {
 public protocol ReducedPrecisionInference: Network {
     /// Class scores in inference mode with weights and activations stored at `storage`.
     func predict(_ x: Tensor, storage: StoragePrecision) -> Tensor
-    /// Test accuracy (targets: labels [N] or one-hot [N, classes]) with weights and
-    /// activations stored at `storage`, `batchSize` images at a time. The images `x` [N, C, H, W]
-    /// are a float32 tensor or any other `MiniBatchSource` (a `ByteTensor` is converted batch by batch).
-    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float
+    /// Test accuracy against `labels` (N of them) with weights and activations stored at
+    /// `storage`, `batchSize` images at a time. The images `x` [N, C, H, W] are a float32
+    /// tensor or any other `MiniBatchSource` (a `ByteTensor` is converted batch by batch).
+    func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, batchSize: Int, storage: StoragePrecision) -> Float
 }
 
 extension SimpleConvNet: ReducedPrecisionInference {
@@ -29,8 +29,8 @@ extension SimpleConvNet: ReducedPrecisionInference {
 
     /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time
     /// (`x`: [N, C, H, W] images as a float32 tensor or a `ByteTensor`).
-    public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
-        chain.accuracy(x, t, batchSize: batchSize, storage: storage)
+    public func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+        chain.accuracy(x, labels, batchSize: batchSize, storage: storage)
     }
 }
 
@@ -42,8 +42,8 @@ extension DeepConvNet: ReducedPrecisionInference {
 
     /// Test accuracy with weights and activations stored at `storage`, `batchSize` images at a time
     /// (`x`: [N, C, H, W] images as a float32 tensor or a `ByteTensor`).
-    public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 100, storage: StoragePrecision) -> Float {
-        chain.accuracy(x, t, batchSize: batchSize, storage: storage)
+    public func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, batchSize: Int = 100, storage: StoragePrecision) -> Float {
+        chain.accuracy(x, labels, batchSize: batchSize, storage: storage)
     }
 }
 
@@ -65,19 +65,17 @@ extension LayerChain {
         return layers.reduce(x.roundedToFloat16()) { $1.layer.forward($0, training: false).roundedToFloat16() }
     }
 
-    /// The fraction of images classified as their target (labels [N] or one-hot [N, classes]).
-    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int, storage: StoragePrecision) -> Float {
+    /// The fraction of images classified as their label.
+    func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, batchSize: Int, storage: StoragePrecision) -> Float {
         kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
-        kisoPrecondition(t.shape.first == x.sampleCount, "accuracy: \(x.sampleCount) images but targets of shape \(t.shape)")
+        kisoPrecondition(labels.count == x.sampleCount, "accuracy: \(x.sampleCount) images but \(labels.count) labels")
         let n = x.sampleCount
         if n == 0 { return 0 }
-        let labels = t.ndim == 1 ? t.scalars.map { Int($0) } : t.argmax(axis: 1)
         var correct = 0
         withStorage(storage) {
             for start in stride(from: 0, to: n, by: batchSize) {
                 let end = Swift.min(start + batchSize, n)
-                let predicted = predict(x.batch(start..<end), storage: storage).argmax(axis: 1)
-                correct += zip(predicted, labels[start..<end]).filter { $0 == $1 }.count
+                correct += countCorrect(predict(x.batch(start..<end), storage: storage), labels[start..<end])
             }
         }
         return Float(correct) / Float(n)

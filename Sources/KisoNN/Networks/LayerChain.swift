@@ -44,16 +44,16 @@ final class LayerChain {
         return Float(0.5 * Double(weightDecayLambda) * s)
     }
 
-    func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float {
-        lastLayer.forward(predict(x, training: training), t) + weightDecayLoss
+    func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float {
+        lastLayer.forward(predict(x, training: training), labels) + weightDecayLoss
     }
 
     /// Forward in training mode, then backward through every layer, last first. Each
     /// layer's weight gradients get the decay term (`∂W += λ·W`) as soon as that layer's
     /// backward is done, and each finished parameter gradient is reported to
     /// `onParameterGradient` (by its book name) while the layers below are still to go.
-    func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)? = nil) -> Float {
-        let loss = self.loss(x, t, training: true)
+    func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)? = nil) -> Float {
+        let loss = self.loss(x, labels, training: true)
         var dout = lastLayer.backward()
         for (layer, index) in layers.reversed() {
             dout = layer.backward(dout)

@@ -48,12 +48,12 @@ public final class MultiLayerNet: Network {
     public var parameters: [(name: String, parameter: Parameter)] { chain.parameters }
     /// Scores [N, output] for x [N, input] (an N-d input is flattened per sample).
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float { chain.loss(x, labels, training: training) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float { chain.gradient(x, labels) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
-        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, labels, onParameterGradient: onParameterGradient)
     }
 }
 
@@ -102,11 +102,11 @@ public final class MultiLayerNetExtend: Network {
     public func setTrainingSlice(_ slice: BatchSlice?) { chain.setTrainingSlice(slice) }
     /// Scores [N, output]; `training` selects batch statistics and dropout masks.
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float { chain.loss(x, labels, training: training) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float { chain.gradient(x, labels) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
-        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, labels, onParameterGradient: onParameterGradient)
     }
 }

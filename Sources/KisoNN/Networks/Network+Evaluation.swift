@@ -16,47 +16,60 @@ extension Network {
     /// The class probabilities `softmax(predict(x))` in inference mode, [N, classes].
     public func probabilities(_ x: Tensor) -> Tensor { softmax(predict(x, training: false)) }
 
-    /// The fraction of samples of `x` whose highest score is the target class (targets one-hot
-    /// or labels), in inference mode, evaluated `batchSize` samples at a time. `x` is a float32
-    /// tensor [N, …] or any other `MiniBatchSource` (e.g. a `ByteTensor`, converted batch by batch).
-    /// - Precondition: `t` has N rows and `batchSize` > 0.
+    /// The fraction of samples of `x` whose highest score is their label, in inference mode,
+    /// evaluated `batchSize` samples at a time. `x` is a float32 tensor [N, …] or any other
+    /// `MiniBatchSource` (e.g. a `ByteTensor`, converted batch by batch).
+    /// - Precondition: N labels, each in `0..<classes`; `batchSize` > 0.
+    public func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, batchSize: Int = 1000) -> Float {
+        accuracy(x, labels, samples: x.sampleCount, batchSize: batchSize)
+    }
+
+    /// ``accuracy(_:_:batchSize:)-(_,ClassLabels,_)`` against the book's targets `t`: one-hot
+    /// rows `[N, classes]` or label indices `[N]` as floats.
+    /// - Precondition: `t` is one of these forms, with N rows; `batchSize` > 0.
     public func accuracy(_ x: some MiniBatchSource, _ t: Tensor, batchSize: Int = 1000) -> Float {
-        accuracy(x, t, samples: x.sampleCount, batchSize: batchSize)
+        accuracy(x, ClassLabels(targets: t), batchSize: batchSize)
     }
 
-    /// ``accuracy(_:_:batchSize:)`` on the first `samples` samples of `x` and `t`.
-    func accuracy(_ x: some MiniBatchSource, _ t: Tensor, samples n: Int, batchSize: Int) -> Float {
-        n == 0 ? 0 : Float(correctCount(x, t, range: 0..<n, batchSize: batchSize)) / Float(n)
+    /// ``accuracy(_:_:batchSize:)-(_,ClassLabels,_)`` on the first `samples` samples of `x` and `labels`.
+    func accuracy(_ x: some MiniBatchSource, _ labels: ClassLabels, samples n: Int, batchSize: Int) -> Float {
+        n == 0 ? 0 : Float(correctCount(x, labels, range: 0..<n, batchSize: batchSize)) / Float(n)
     }
 
-    /// How many samples in `range` of `x` the network classifies as their target in `t`
-    /// (one-hot rows or labels), in inference mode, `batchSize` samples at a time.
-    /// - Precondition: `range` lies within both `x`'s and `t`'s samples; `batchSize` > 0.
-    public func correctCount(_ x: some MiniBatchSource, _ t: Tensor, range: Range<Int>, batchSize: Int = 1000) -> Int {
+    /// How many samples in `range` of `x` the network classifies as their label, in
+    /// inference mode, `batchSize` samples at a time.
+    /// - Precondition: `range` lies within both `x`'s samples and `labels`; every label is in
+    ///   `0..<classes`; `batchSize` > 0.
+    public func correctCount(_ x: some MiniBatchSource, _ labels: ClassLabels, range: Range<Int>, batchSize: Int = 1000) -> Int {
         kisoPrecondition(batchSize > 0, "accuracy: batch size \(batchSize) must be positive")
-        kisoPrecondition(t.ndim >= 1 && t.shape[0] >= range.upperBound && x.sampleCount >= range.upperBound,
-                         "accuracy: \(x.sampleCount) samples but targets of shape \(t.shape)")
+        kisoPrecondition(labels.count >= range.upperBound && x.sampleCount >= range.upperBound,
+                         "accuracy: \(x.sampleCount) samples and \(labels.count) labels do not hold range \(range)")
         var correct = 0
         for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
             let end = Swift.min(start + batchSize, range.upperBound)
-            let y = predict(x.batch(start..<end), training: false)
-            let labels = classLabels(t[start..<end], predictions: y, operation: "accuracy")
-            correct += zip(y.argmax(axis: 1), labels).filter { $0 == $1 }.count
+            correct += countCorrect(predict(x.batch(start..<end), training: false), labels[start..<end])
         }
         return correct
     }
 
-    /// The gradient of `loss(x, t, training: true)` with respect to every parameter, by
-    /// central differences (see ``numericalGradient(_:_:h:)``), keyed by parameter name.
+    /// ``correctCount(_:_:range:batchSize:)-(_,ClassLabels,_,_)`` against the book's targets
+    /// `t` (one-hot rows or label indices as floats).
+    /// - Precondition: `t` is one of these forms; as for the labels.
+    public func correctCount(_ x: some MiniBatchSource, _ t: Tensor, range: Range<Int>, batchSize: Int = 1000) -> Int {
+        correctCount(x, ClassLabels(targets: t), range: range, batchSize: batchSize)
+    }
+
+    /// The gradient of `loss(x, labels, training: true)` with respect to every parameter, by
+    /// central differences (see ``KisoNN/numericalGradient(_:_:h:)``), keyed by parameter name.
     ///
     /// The random generators are reset before every evaluation, so dropout uses one fixed
-    /// mask — the same one a following ``gradient(_:_:)`` uses if they are reset again —
+    /// mask — the same one a following ``gradient(_:_:)-(Tensor,ClassLabels)`` uses if they are reset again —
     /// and batch normalization's running statistics are restored afterwards.
     ///
     /// The default h = 1e-2 (not the book's 1e-4) suits float32: the estimate's rounding
     /// error is about ε·|L|/h with ε ≈ 6e-8, i.e. ~1e-5 for L ≈ 2.3, while the truncation
     /// error h²·|L'''|/6 stays near 1e-5 for these smooth losses.
-    public func numericalGradient(_ x: Tensor, _ t: Tensor, h: Float = 1e-2) -> [String: Tensor] {
+    public func numericalGradient(_ x: Tensor, _ labels: ClassLabels, h: Float = 1e-2) -> [String: Tensor] {
         let generators = randomGenerators
         let savedBuffers = buffers.map { $0.parameter.value }
         var grads: [String: Tensor] = [:]
@@ -65,7 +78,7 @@ extension Network {
             grads[name] = KisoNN.numericalGradient({ v in
                 parameter.value = v
                 randomGenerators = generators
-                return loss(x, t, training: true)
+                return loss(x, labels, training: true)
             }, &value, h: h)
             parameter.value = value
         }
@@ -73,4 +86,20 @@ extension Network {
         for (saved, buffer) in zip(savedBuffers, buffers) { buffer.parameter.value = saved }
         return grads
     }
+
+    /// ``numericalGradient(_:_:h:)-(Tensor,ClassLabels,_)`` against the book's targets `t`
+    /// (one-hot rows or label indices as floats), as the book's gradient check writes it.
+    /// - Precondition: `t` is one of these forms, with one label per sample of `x`.
+    public func numericalGradient(_ x: Tensor, _ t: Tensor, h: Float = 1e-2) -> [String: Tensor] {
+        numericalGradient(x, ClassLabels(targets: t, samples: Self.sampleCount(x)), h: h)
+    }
+}
+
+/// How many rows of `scores` [B, classes] have their highest score at their label.
+/// - Precondition: B labels, each in `0..<classes`.
+func countCorrect(_ scores: Tensor, _ labels: ClassLabels) -> Int {
+    kisoPrecondition(scores.ndim == 2 && scores.shape[0] == labels.count,
+                     "accuracy: scores \(scores.shape) for \(labels.count) labels")
+    labels.check(classes: scores.shape[1], operation: "accuracy")
+    return zip(scores.argmax(axis: 1), labels).filter { $0 == $1 }.count
 }

@@ -2,8 +2,10 @@ import Kiso
 
 /// A trainable classifier of the book (TwoLayerNet, MultiLayerNet, SimpleConvNet, …).
 ///
-/// Targets `t` are either one-hot rows (shape `[N, classes]`) or label indices (shape
-/// `[N]`, stored as floats), like the book's `t.ndim != 1` convention.
+/// The targets of a batch are `ClassLabels`, one integer class per sample. The book's
+/// float targets `t` — one-hot rows `[N, classes]` or label indices `[N]` stored as floats,
+/// its `t.ndim != 1` convention — are accepted too by the overloads taking a `Tensor`, which
+/// convert them once with `ClassLabels(targets:samples:)`.
 public protocol Network: AnyObject {
     /// The learnable parameters under the book's names (`W1`, `b1`, `gamma1`, `beta1`, …),
     /// in a fixed order.
@@ -11,17 +13,18 @@ public protocol Network: AnyObject {
     /// Class scores (before softmax) for the input batch `x`; `training` turns on dropout
     /// masks and batch statistics.
     func predict(_ x: Tensor, training: Bool) -> Tensor
-    /// The loss (cross-entropy, plus any weight decay) of batch `x` against targets `t`.
-    func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float
-    /// Backpropagation: runs forward (in training mode) and backward on batch `x`, writes
-    /// every parameter's gradient, and returns the loss of that forward pass.
+    /// The loss (cross-entropy, plus any weight decay) of batch `x` against its `labels`.
+    func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float
+    /// Backpropagation: runs forward (in training mode) and backward on batch `x` against its
+    /// `labels`, writes every parameter's gradient, and returns the loss of that forward pass.
     @discardableResult
-    func gradient(_ x: Tensor, _ t: Tensor) -> Float
-    /// ``gradient(_:_:)``, calling `onParameterGradient` with each parameter's name as soon as
-    /// its gradient is final (data-parallel training starts reducing it then). The default
-    /// runs the whole backward pass, then reports every parameter, last first.
+    func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float
+    /// ``gradient(_:_:)-(Tensor,ClassLabels)``, calling `onParameterGradient` with each
+    /// parameter's name as soon as its gradient is final (data-parallel training starts
+    /// reducing it then). The default runs the whole backward pass, then reports every
+    /// parameter, last first.
     @discardableResult
-    func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float
+    func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float
     /// Non-learned state saved with the parameters (batch normalization's `running_mean1`,
     /// `running_var1`, …). Empty by default.
     var buffers: [(name: String, parameter: Parameter)] { get }
@@ -49,13 +52,32 @@ extension Network {
     public func setTrainingSlice(_ slice: BatchSlice?) {}
 
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
-        let loss = gradient(x, t)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        let loss = gradient(x, labels)
         if let onParameterGradient {
             for (name, parameter) in parameters.reversed() { onParameterGradient(name, parameter) }
         }
         return loss
     }
+
+    /// ``loss(_:_:training:)-(Tensor,ClassLabels,Bool)`` against the book's targets `t`:
+    /// one-hot rows `[N, classes]` or label indices `[N]` as floats (for a single sample
+    /// `x` of one axis, `t` may be its one-hot row `[classes]`).
+    /// - Precondition: `t` is one of these forms, with one label per sample of `x`.
+    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float {
+        loss(x, ClassLabels(targets: t, samples: Self.sampleCount(x)), training: training)
+    }
+
+    /// ``gradient(_:_:)-(Tensor,ClassLabels)`` against the book's targets `t` (one-hot rows
+    /// or label indices as floats; see ``loss(_:_:training:)-(Tensor,Tensor,Bool)``).
+    /// - Precondition: `t` is one of these forms, with one label per sample of `x`.
+    @discardableResult
+    public func gradient(_ x: Tensor, _ t: Tensor) -> Float {
+        gradient(x, ClassLabels(targets: t, samples: Self.sampleCount(x)))
+    }
+
+    /// The samples in batch `x`: its first axis, or 1 for a single sample of one axis.
+    static func sampleCount(_ x: Tensor) -> Int { x.ndim <= 1 ? 1 : x.shape[0] }
 
     /// The parameter called `name` (e.g. `"W1"`), or `nil`.
     public func parameter(named name: String) -> Parameter? {

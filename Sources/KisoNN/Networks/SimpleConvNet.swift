@@ -62,11 +62,11 @@ public final class SimpleConvNet: Network {
 
     /// Class scores [N, output] for images x [N, C, H, W].
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float { chain.loss(x, labels, training: training) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float { chain.gradient(x, labels) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
-        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, labels, onParameterGradient: onParameterGradient)
     }
 }

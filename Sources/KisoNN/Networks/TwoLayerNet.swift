@@ -6,7 +6,7 @@ import Kiso
 ///
 /// Chapter 5's version uses ReLU (the default); chapter 4's version is the same network
 /// with `activation: .sigmoid` (the book computes its gradient with the same formulas,
-/// and by ``Network/numericalGradient(_:_:h:)``).
+/// and by ``Network/numericalGradient(_:_:h:)-(Tensor,Tensor,_)``).
 public final class TwoLayerNet: Network {
     private let chain = LayerChain()
     public let configuration: NetworkConfiguration?
@@ -28,12 +28,12 @@ public final class TwoLayerNet: Network {
     public var parameters: [(name: String, parameter: Parameter)] { chain.parameters }
     /// Scores [N, output] for x [N, input].
     public func predict(_ x: Tensor, training: Bool) -> Tensor { chain.predict(x, training: training) }
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float { chain.loss(x, t, training: training) }
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float { chain.loss(x, labels, training: training) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float { chain.gradient(x, t) }
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float { chain.gradient(x, labels) }
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
-        chain.gradient(x, t, onParameterGradient: onParameterGradient)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)?) -> Float {
+        chain.gradient(x, labels, onParameterGradient: onParameterGradient)
     }
 }
 
@@ -60,14 +60,14 @@ public final class SimpleNet: Network {
     /// `x · W`, shape [3] for one sample or [N, 3].
     public func predict(_ x: Tensor, training: Bool) -> Tensor { matmul(x, W.value) }
 
-    public func loss(_ x: Tensor, _ t: Tensor, training: Bool) -> Float {
-        lastLayer.forward(matmul(rows(x), W.value), t)
+    public func loss(_ x: Tensor, _ labels: ClassLabels, training: Bool) -> Float {
+        lastLayer.forward(matmul(rows(x), W.value), labels)
     }
 
     /// ∂L/∂W = xᵀ · (y − t)/N.
     @discardableResult
-    public func gradient(_ x: Tensor, _ t: Tensor) -> Float {
-        let loss = self.loss(x, t, training: true)
+    public func gradient(_ x: Tensor, _ labels: ClassLabels) -> Float {
+        let loss = self.loss(x, labels, training: true)
         W.gradient = matmul(rows(x), lastLayer.backward(), transposeA: true)
         return loss
     }

@@ -38,14 +38,14 @@ public struct HyperparameterSearch: Sendable {
     /// The book's settings: 100 trials, 6 hidden layers of 100, 50 epochs, batch 100.
     public init() {}
 
-    /// Runs the search on training data (`xTrain`, `tTrain`) [N, D] / labels, evaluating on the
-    /// validation data each epoch. `onTrial` reports each finished trial (index, trial).
+    /// Runs the search on training data (`xTrain` [N, D], its labels `tTrain`), evaluating on the
+    /// validation data each epoch; the networks have one output per class of either set. `onTrial` reports each finished trial (index, trial).
     /// - Returns: the trials ranked best-first by final validation accuracy.
     /// - Throws: ``TrainingError`` when the data cannot be trained on.
-    public func run(xTrain: Tensor, tTrain: Tensor, xValidation: Tensor, tValidation: Tensor,
+    public func run(xTrain: Tensor, tTrain: ClassLabels, xValidation: Tensor, tValidation: ClassLabels,
                     onTrial: ((Int, Trial) -> Void)? = nil) throws -> [Trial] {
         var rng = RandomGenerator(seed: seed)
-        let classes = tTrain.ndim == 2 ? tTrain.shape[1] : Int(tTrain.max()) + 1
+        let classes = Swift.max(tTrain.minimumClassCount, tValidation.minimumClassCount)
         var results: [Trial] = []
         for index in 0..<trials {
             let lr = Float(Foundation.pow(10, lrExponents.lowerBound + (lrExponents.upperBound - lrExponents.lowerBound) * rng.nextUniform()))

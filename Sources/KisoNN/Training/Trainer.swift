@@ -18,8 +18,8 @@ public final class Trainer {
     /// The training inputs and the test inputs evaluated after each epoch: float32 tensors
     /// [N, …], or byte-backed ones (`ByteTensor`) whose batches are converted when drawn.
     public let xTrain: any MiniBatchSource, xTest: any MiniBatchSource
-    /// The training and test targets: labels [N] or one-hot rows [N, classes].
-    public let tTrain: Tensor, tTest: Tensor
+    /// The class of each training and each test sample.
+    public let tTrain: ClassLabels, tTest: ClassLabels
 
     /// Iterations per epoch, `max(trainSize / miniBatchSize, 1)`.
     public let iterationsPerEpoch: Int
@@ -61,17 +61,17 @@ public final class Trainer {
     /// A trainer of `network` on (`xTrain`, `tTrain`), evaluating on (`xTest`, `tTest`).
     /// Inputs are float32 tensors [N, …] or `ByteTensor`s (a quarter of the memory; each
     /// mini-batch is converted to float32 when drawn, equal to the float32 tensor's rows).
-    /// Targets are one-hot rows or label indices.
+    /// Each sample has its class in `tTrain` or `tTest`.
     /// - Throws: ``TrainingError/invalidSetup(_:)`` when the data sets are empty or their
     ///   sample counts disagree, or the batch size or epochs are not positive.
-    public init(network: Network, xTrain: some MiniBatchSource, tTrain: Tensor, xTest: some MiniBatchSource, tTest: Tensor,
-                configuration: TrainerConfiguration = TrainerConfiguration()) throws {
+    public init(network: Network, xTrain: some MiniBatchSource, tTrain: ClassLabels, xTest: some MiniBatchSource,
+                tTest: ClassLabels, configuration: TrainerConfiguration = TrainerConfiguration()) throws {
         let trainSize = xTrain.sampleCount
-        guard trainSize > 0, tTrain.ndim > 0, tTrain.shape[0] == trainSize else {
-            throw TrainingError.invalidSetup("training inputs \(Self.shape(of: xTrain)) and targets \(tTrain.shape) must be non-empty with equal sample counts")
+        guard trainSize > 0, tTrain.count == trainSize else {
+            throw TrainingError.invalidSetup("training inputs \(Self.shape(of: xTrain)) and \(tTrain.count) labels must be non-empty with equal sample counts")
         }
-        guard tTest.ndim > 0, xTest.sampleCount == tTest.shape[0] else {
-            throw TrainingError.invalidSetup("test inputs \(Self.shape(of: xTest)) and targets \(tTest.shape) must have equal sample counts")
+        guard xTest.sampleCount == tTest.count else {
+            throw TrainingError.invalidSetup("test inputs \(Self.shape(of: xTest)) and \(tTest.count) labels must have equal sample counts")
         }
         guard configuration.miniBatchSize > 0, configuration.epochs > 0, (configuration.iterations ?? 1) > 0 else {
             throw TrainingError.invalidSetup("mini-batch size \(configuration.miniBatchSize), epochs \(configuration.epochs) and iterations must be positive")
@@ -90,6 +90,17 @@ public final class Trainer {
         iterationsPerEpoch = Swift.max(trainSize / configuration.miniBatchSize, 1)
         maxIterations = configuration.iterations ?? configuration.epochs * iterationsPerEpoch
         generator = RandomGenerator(seed: configuration.seed)
+    }
+
+    /// ``init(network:xTrain:tTrain:xTest:tTest:configuration:)-(_,_,ClassLabels,_,ClassLabels,_)``
+    /// with the book's targets: one-hot rows `[N, classes]` or label indices `[N]` as floats,
+    /// converted once by `ClassLabels(targets:samples:)`.
+    /// - Precondition: each target is one of these forms.
+    /// - Throws: ``TrainingError/invalidSetup(_:)``, as the labels' initializer.
+    public convenience init(network: Network, xTrain: some MiniBatchSource, tTrain: Tensor, xTest: some MiniBatchSource,
+                            tTest: Tensor, configuration: TrainerConfiguration = TrainerConfiguration()) throws {
+        try self.init(network: network, xTrain: xTrain, tTrain: ClassLabels(targets: tTrain), xTest: xTest,
+                      tTest: ClassLabels(targets: tTest), configuration: configuration)
     }
 
     /// The shape of a data set, `[N] + sampleShape`, for messages.
@@ -173,12 +184,12 @@ public final class Trainer {
 
     /// The accuracy on the first `samples` samples; data-parallel, each rank counts its share
     /// and the counts are summed.
-    private func accuracy(_ x: any MiniBatchSource, _ t: Tensor, samples: Int) throws -> Float {
+    private func accuracy(_ x: any MiniBatchSource, _ labels: ClassLabels, samples: Int) throws -> Float {
         guard let parallel = dataParallel, samples > 0 else {
-            return network.accuracy(x, t, samples: samples, batchSize: evaluationBatchSize)
+            return network.accuracy(x, labels, samples: samples, batchSize: evaluationBatchSize)
         }
         let share = DataParallelShare.range(of: samples, rank: parallel.rank, worldSize: parallel.worldSize)
-        let correct = network.correctCount(x, t, range: share, batchSize: evaluationBatchSize)
+        let correct = network.correctCount(x, labels, range: share, batchSize: evaluationBatchSize)
         return Float(try parallel.sum([Double(correct)])[0] / Double(samples))
     }
 
