@@ -106,7 +106,7 @@ final class MPIBackgroundProgress: @unchecked Sendable {
             condition.unlock()
             usleep(pollInterval)
             condition.lock()
-            if failure != nil { while failure != nil && !stopping { condition.wait() } }
+            while failure != nil && !stopping { condition.wait() }   // until waitAll has reported it
         }
         condition.unlock()
         exited.signal()
