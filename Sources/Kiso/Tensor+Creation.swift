@@ -106,8 +106,15 @@ extension Tensor {
 
     /// This tensor with every element rounded to the nearest half-precision value, kept
     /// in float32 storage: what a float16 round trip does to the values.
+    /// Same values as a round trip through ``Float16Conversion`` (NaN stays NaN), computed by
+    /// ``Kernels/roundToFloat16(_:_:count:)``.
     public func roundedToFloat16() -> Tensor {
-        map { Float16Conversion.float(fromBits: Float16Conversion.bits(from: $0)) }
+        Tensor(shape: shape, unsafeUninitialized: { out in
+            withUnsafeBufferPointer { x in
+                guard let source = x.baseAddress, let target = out.baseAddress else { return }
+                Kernels.roundToFloat16(source, target, count: x.count)
+            }
+        })
     }
 }
 
@@ -121,7 +128,7 @@ public enum Float16Conversion {
         let exp = Int((x >> 23) & 0xFF)
         var mant = x & 0x7F_FFFF
         if exp == 0xFF { return sign | 0x7C00 | (mant != 0 ? 0x200 : 0) }   // inf / nan
-        var e = exp - 127 + 15
+        let e = exp - 127 + 15
         if e >= 0x1F { return sign | 0x7C00 }                                 // overflow → inf
         if e <= 0 {                                                          // subnormal half
             if e < -10 { return sign }
@@ -136,7 +143,6 @@ public enum Float16Conversion {
         var half = UInt32(e << 10) | (mant >> 13)
         let rem = mant & 0x1FFF
         if rem > 0x1000 || (rem == 0x1000 && (half & 1) == 1) { half += 1 }   // may carry into exponent: correct
-        e = 0
         return sign | UInt16(truncatingIfNeeded: half)
     }
 

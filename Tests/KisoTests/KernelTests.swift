@@ -145,6 +145,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             checkTileEdges()
             checkExpAndSigmoid()
             checkElementwise()
+            checkFloat16Rounding()
             checkTranspose()
             #expect(throws: Never.self) { try checkConvolutionKernels() }
             #expect(throws: Never.self) { try checkConvolutionKernels(winograd: true) }
@@ -275,6 +276,37 @@ private func checkExpAndSigmoid(sourceLocation: SourceLocation = #_sourceLocatio
     #expect(worstSigmoid <= 1, "sigmoid: worst error \(worstSigmoid)× tolerance on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
     #expect(y[x.firstIndex(of: 100)!] == .infinity, sourceLocation: sourceLocation)
     #expect(y[x.firstIndex(of: -.infinity)!] == 0 && s[x.firstIndex(of: .infinity)!] == 1, sourceLocation: sourceLocation)
+}
+
+/// Checks the float16 rounding kernel bit for bit against the portable Swift round trip
+/// (`Float16Conversion`): every binary16 value, every midpoint between neighbours (ties go to
+/// the even one) and one float32 step either side of it, the overflow edge, float32 subnormals,
+/// specials, and 200 000 random bit patterns. NaN only has to stay NaN.
+private func checkFloat16Rounding(sourceLocation: SourceLocation = #_sourceLocation) {
+    var inputs: [Float] = [0, -0.0, .infinity, -.infinity, .nan, 65504, 65519.996, 65520, -65520, 1e6,
+                           .leastNonzeroMagnitude, -.leastNormalMagnitude, 0x1p-25, 0x1.8p-25, 0x1p-26]
+    for bits in UInt16.min...UInt16.max where (bits >> 10) & 0x1F != 0x1F {
+        let value = Float16Conversion.float(fromBits: bits)
+        inputs.append(value)
+        if bits & 0x7FFF < 0x7BFF {   // the midpoint to the next value up in magnitude, and its float32 neighbours
+            let next = Float16Conversion.float(fromBits: bits + 1)
+            let midpoint = (value + next) / 2
+            inputs += [midpoint, midpoint.nextUp, midpoint.nextDown]
+        }
+    }
+    var generator = RandomGenerator(seed: 16)
+    for _ in 0..<200_000 { inputs.append(Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))) }
+    var y = [Float](repeating: 0, count: inputs.count)
+    Kernels.roundToFloat16(inputs, &y, count: inputs.count)
+    var mismatches = 0
+    for (x, got) in zip(inputs, y) {
+        let want = Float16Conversion.float(fromBits: Float16Conversion.bits(from: x))
+        if want.isNaN ? !got.isNaN : got.bitPattern != want.bitPattern {
+            mismatches += 1
+            if mismatches <= 5 { Issue.record("float16(\(x)) = \(got), want \(want) on \(Kernels.dispatchPath)", sourceLocation: sourceLocation) }
+        }
+    }
+    #expect(mismatches == 0, "\(mismatches) of \(inputs.count) float16 roundings differ", sourceLocation: sourceLocation)
 }
 
 /// Checks relu (maximum with a scalar), a·b + c and the bias-row add against scalar loops

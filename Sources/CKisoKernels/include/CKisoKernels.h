@@ -73,6 +73,11 @@ void kiso_add_row(const float *x, const float *row, float *y, long rows, long co
 /// rows×cols matrix src (row stride lds) into dst (row stride ldd). src and dst must not overlap.
 void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd);
 
+/// y[i] = x[i] rounded to the nearest binary16 (half-precision) value, kept as float32: round to
+/// nearest, ties to even; magnitudes from 65520 up become infinity, half subnormals are kept, NaN
+/// stays NaN. Uses the F16C instructions unless the portable path is forced. x and y may be equal.
+void kiso_round_to_float16(const float *x, float *y, long count);
+
 // MARK: Mini-batch gathers
 
 /// dst[r·row_size + j] = (float)src[rows[r]·row_size + j] · scale for r < count, j < row_size:

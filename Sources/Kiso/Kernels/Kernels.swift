@@ -63,6 +63,16 @@ public enum Kernels {
 }
 
 extension Kernels {
+    /// `y[i]` = `x[i]` rounded to the nearest half-precision (binary16) value, kept as float32:
+    /// ties to even, magnitudes from 65520 up become infinity, NaN stays NaN. F16C instructions
+    /// on x86-64 (unless the portable path is forced). `x` and `y` may alias.
+    public static func roundToFloat16(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        let px = UnsafeSendableBox(x), py = UnsafeSendableBox(y)
+        parallelFor(count, grain: elementwiseGrain) { r in
+            kiso_round_to_float16(px.value + r.lowerBound, py.value + r.lowerBound, r.count)
+        }
+    }
+
     /// `y[i] = max(x[i], s)` (ReLU for `s = 0`); NaN stays NaN. `x` and `y` may alias.
     public static func maximum(_ x: UnsafePointer<Float>, _ s: Float, _ y: UnsafeMutablePointer<Float>, count: Int) {
         let px = UnsafeSendableBox(x), py = UnsafeSendableBox(y)
