@@ -15,6 +15,24 @@ import KisoNN
         #expect(dx.scalars == [0, 10, 0, 0, 0, 0, 0, 20, 0, 0, 0, 40, 0, 30, 0, 0])
     }
 
+    /// The fused ReLU + pooling gradient against the two layers' own backward passes, bit for bit:
+    /// 2×2/stride 2 (the book's), overlapping 3×3/stride 1 windows (several windows add into one
+    /// winner) and padded windows (a padding zero can win), on inputs with negatives, zeros and NaN.
+    @Test(arguments: [(2, 2, 0), (3, 1, 0), (3, 2, 1)])
+    func reluThenPoolingBackwardInOneStep(window: Int, stride: Int, pad: Int) {
+        var generator = RandomGenerator(seed: UInt64(window * 10 + stride))
+        var x = Tensor.randn([3, 4, 9, 9], using: &generator)
+        x[0, 0, 0, 0] = .nan
+        x[1, 2, 3, 3] = 0
+        let relu = Relu(), pool = Pooling(poolHeight: window, poolWidth: window, stride: stride, pad: pad)
+        let out = pool.forward(relu.forward(x, training: true), training: true)
+        let dout = Tensor.randn(out.shape, using: &generator)
+        let separate = relu.backward(pool.backward(dout)), fused = pool.backwardThroughRelu(dout)
+        #expect(fused.shape == x.shape)
+        #expect(fused.scalars.map(\.bitPattern) == separate.scalars.map(\.bitPattern))
+        #expect(fused.scalars.contains { $0 != 0 } && fused.scalars.contains(0))
+    }
+
     @Test func tiesGoToTheFirstElementLikeArgmax() {
         let pool = Pooling(poolHeight: 2, poolWidth: 2, stride: 2)
         _ = pool.forward(Tensor.ones([1, 1, 2, 2]), training: true)

@@ -16,6 +16,7 @@ public final class Pooling: Layer {
     public let stride: Int, pad: Int
 
     private var winners: MaxPoolWinners?
+    private var out: Tensor?
 
     /// A max-pooling layer with `poolHeight`×`poolWidth` windows (the book's defaults: stride 1, pad 0).
     /// - Precondition: window sizes and stride are positive, pad ≥ 0.
@@ -41,6 +42,7 @@ public final class Pooling: Layer {
         do {
             let (out, winners) = try maxPool2d(x, height: poolHeight, width: poolWidth, stride: stride, pad: pad)
             self.winners = winners
+            self.out = out
             return out
         } catch {
             fatalError("Pooling.forward: input \(x.shape), window \(poolHeight)×\(poolWidth): \(error)")
@@ -52,5 +54,16 @@ public final class Pooling: Layer {
     public func backward(_ dout: Tensor) -> Tensor {
         guard let winners else { fatalError("Pooling.backward: called before forward") }
         return maxPool2dBackward(dout, winners: winners)
+    }
+
+    /// ∂L/∂x of a ReLU followed by this pooling, for x the ReLU's input: the same tensor as
+    /// `relu.backward(backward(dout))`, bit for bit, in a quarter of the memory traffic for 2×2
+    /// windows. Each window's winner is one of the ReLU's outputs and the window's maximum is
+    /// that output, so masking `dout` by [maximum > 0] (shape [N, C, OH, OW]) passes exactly the
+    /// gradients the ReLU would pass at the winners ([N, C, H, W]).
+    /// - Precondition: the last forward input was a ReLU's output (every element ≥ 0 or NaN).
+    public func backwardThroughRelu(_ dout: Tensor) -> Tensor {
+        guard let winners, let out else { fatalError("Pooling.backward: called before forward") }
+        return maxPool2dBackward(reluBackward(dout, output: out), winners: winners)
     }
 }

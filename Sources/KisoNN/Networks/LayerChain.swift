@@ -48,15 +48,24 @@ final class LayerChain {
         lastLayer.forward(predict(x, training: training), labels) + weightDecayLoss
     }
 
-    /// Forward in training mode, then backward through every layer, last first. Each
+    /// Forward in training mode, then backward through every layer, last first (a ReLU followed
+    /// by max pooling in one step, see ``Pooling/backwardThroughRelu(_:)``). Each
     /// layer's weight gradients get the decay term (`∂W += λ·W`) as soon as that layer's
     /// backward is done, and each finished parameter gradient is reported to
     /// `onParameterGradient` (by its book name) while the layers below are still to go.
     func gradient(_ x: Tensor, _ labels: ClassLabels, onParameterGradient: ((String, Parameter) -> Void)? = nil) -> Float {
         let loss = self.loss(x, labels, training: true)
         var dout = lastLayer.backward()
-        for (layer, index) in layers.reversed() {
+        var i = layers.count - 1
+        while i >= 0 {
+            let (layer, index) = layers[i]
+            if let pool = layer as? Pooling, i > 0, layers[i - 1].layer is Relu {
+                dout = pool.backwardThroughRelu(dout)   // the ReLU's mask on the pooled values
+                i -= 2
+                continue
+            }
             dout = layer.backward(dout)
+            i -= 1
             for (name, p) in layer.parameters {
                 if weightDecayLambda != 0 && name.hasPrefix("W") { p.gradient.addScaled(p.value, weightDecayLambda) }
                 onParameterGradient?("\(name)\(index)", p)
