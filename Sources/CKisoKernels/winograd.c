@@ -103,21 +103,29 @@ static void filter_gradient_transform(long n, const float *du, float *dw) {
         }
 }
 
-void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeight, long outputWidth, int adjoint,
-                                float *packed) {
+void kiso_winograd_pack_filters_depth(const float *w, long fn, long c, long outputHeight, long outputWidth,
+                                      int adjoint, long first, long last, float *packed) {
     long outputs = adjoint ? c : fn, k = adjoint ? fn : c, op = round_up(outputs, LANES);
     long n = tile_size(outputHeight, outputWidth) + 2, positions = n * n;
-    memset(packed, 0, (size_t)(positions * k * op) * sizeof(float));
-    for (long o = 0; o < outputs; o++)
-        for (long t = 0; t < k; t++) {
+    for (long t = first; t < last; t++) {
+        // U[ξ] is k × op: for depth t, one row of op floats per position ξ, written along o.
+        for (long xi = 0; xi < positions; xi++)
+            memset(packed + (xi * k + t) * op + outputs, 0, (size_t)(op - outputs) * sizeof(float));
+        for (long o = 0; o < outputs; o++) {
             // Forward: filter o over channel t. Adjoint (the input gradient): channel o's filter
             // over upstream channel t is w[t][o] turned by 180°.
             const float *src = adjoint ? w + (t * c + o) * 9 : w + (o * c + t) * 9;
             float g[9], u[MOST_POSITIONS];
             for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
             filter_transform(n, g, u);
-            for (long xi = 0; xi < positions; xi++) packed[(xi * k + t) * op + o] = u[xi];   // U[ξ]: k × op
+            for (long xi = 0; xi < positions; xi++) packed[(xi * k + t) * op + o] = u[xi];
         }
+    }
+}
+
+void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeight, long outputWidth, int adjoint,
+                                float *packed) {
+    kiso_winograd_pack_filters_depth(w, fn, c, outputHeight, outputWidth, adjoint, 0, adjoint ? fn : c, packed);
 }
 
 /// Scratch floats of one forward call: V, M, one zero-padded channels-last image, its

@@ -22,6 +22,12 @@ long kiso_winograd_packed_filters_size(long fn, long c);
 void kiso_winograd_pack_filters(const float *w, long fn, long c, long outputHeight, long outputWidth, int adjoint,
                                 float *packed);
 
+/// The part of kiso_winograd_pack_filters for depths first ..< last of the packed products
+/// (channels forward, filters with adjoint ≠ 0): writes only those rows of packed, so that
+/// disjoint ranges can be packed on different threads.
+void kiso_winograd_pack_filters_depth(const float *w, long fn, long c, long outputHeight, long outputWidth,
+                                      int adjoint, long first, long last, float *packed);
+
 /// Floats of per-thread scratch that kiso_winograd_forward and kiso_winograd_backward need.
 long kiso_winograd_scratch_size(long c, long h, long w, long pad, long fn);
 

@@ -39,11 +39,15 @@ extension Kernels {
 
         /// Transforms filters `w` ([FN, C, 3, 3]) to U = G g Gᵀ for `forward`, or with `adjoint`
         /// those of the turned, channel-swapped filters W′[c][f][i][j] = W[f][c][2−i][2−j] that
-        /// `backward` convolves the upstream gradient with.
+        /// `backward` convolves the upstream gradient with. Split over the threads by depth.
         public static func packFilters(_ w: UnsafePointer<Float>, filters: Int, _ g: ConvolutionGeometry,
                                        adjoint: Bool, into packed: UnsafeMutablePointer<Float>) {
-            kiso_winograd_pack_filters(w, filters, g.channels, adjoint ? g.height : g.outputHeight,
-                                       adjoint ? g.width : g.outputWidth, adjoint ? 1 : 0, packed)
+            let depth = adjoint ? filters : g.channels, (pw, pp) = (UnsafeSendableBox(w), UnsafeSendableBox(packed))
+            Kernels.parallelFor(depth, grain: Swift.max(1, 256 / Swift.max(1, adjoint ? g.channels : filters))) { r in
+                kiso_winograd_pack_filters_depth(pw.value, filters, g.channels, adjoint ? g.height : g.outputHeight,
+                                                 adjoint ? g.width : g.outputWidth, adjoint ? 1 : 0,
+                                                 r.lowerBound, r.upperBound, pp.value)
+            }
         }
 
         /// out[n][f][y][x] = bias[f] + Σ_{c,i,j} W[f][c][i][j] · image[n][c][y + i − P][x + j − P]
