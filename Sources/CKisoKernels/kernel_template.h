@@ -411,6 +411,12 @@ static void KISO_NAME(transpose)(const float *src, long rows, long cols, long ld
 #ifdef KISO_TRANSPOSE_8X8
         for (; j0 + 8 <= cols; j0 += 8) KISO_TRANSPOSE_8X8(src + i0 * lds + j0, lds, dst + j0 * ldd + i0, ldd);
 #endif
+#ifdef KISO_TRANSPOSE_8XN
+        if (j0 < cols) {   // the last few columns of these 8 rows
+            KISO_TRANSPOSE_8XN(src + i0 * lds + j0, lds, dst + j0 * ldd + i0, ldd, cols - j0);
+            j0 = cols;
+        }
+#endif
         for (; j0 < cols; j0 += 8) {
             long j1 = j0 + 8 < cols ? j0 + 8 : cols;
             for (long j = j0; j < j1; j++)
