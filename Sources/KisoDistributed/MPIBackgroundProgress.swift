@@ -26,8 +26,9 @@ final class MPIBackgroundProgress: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     /// Progress for the sums of `communicator`, polled every `pollInterval` microseconds by a
-    /// thread of its own when MPI allows it.
-    init(communicator: MPICommunicator, pollInterval: UInt32 = 50) {
+    /// thread of its own when MPI allows it (the trainer's default is 200 µs,
+    /// `KISO_MPI_POLL_MICROSECONDS` overrides it).
+    init(communicator: MPICommunicator, pollInterval: UInt32 = 200) {
         self.communicator = communicator
         self.pollInterval = pollInterval
         guard communicator.allowsSerializedThreads else { return }

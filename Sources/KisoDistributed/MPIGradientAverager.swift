@@ -1,4 +1,5 @@
 #if MPI
+import Foundation
 import Kiso
 import KisoNN
 
@@ -53,7 +54,8 @@ public final class MPIGradientAverager: DataParallelCoordinator {
         self.communicator = communicator
         self.network = network
         self.bucketCapacity = max(bucketCapacity, 1)
-        sums = MPIBackgroundProgress(communicator: communicator)
+        let poll = ProcessInfo.processInfo.environment["KISO_MPI_POLL_MICROSECONDS"].flatMap { UInt32($0) }
+        sums = MPIBackgroundProgress(communicator: communicator, pollInterval: poll ?? 200)
     }
 
     /// Ends the thread that advances the sums in the background; call before MPI is finalised.
