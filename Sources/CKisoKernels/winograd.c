@@ -77,13 +77,20 @@ static const float G4[6][3] = {{0.25f, 0, 0},
 /// Row i of G for patch size n (4 or 6).
 static const float *g_row(long n, int i) { return n == 4 ? G2[i] : G4[i]; }
 
-/// U = G g Gᵀ (n×n) of one 3×3 filter g.
-static void filter_transform(long n, const float g[9], float *u) {
+/// U = G g Gᵀ (n×n) of one 3×3 filter g. Inlined where n is a constant (see
+/// filter_transform_of), so that the loops unroll and G's zeros and ones fold away.
+static inline __attribute__((always_inline)) void filter_transform(long n, const float g[9], float *u) {
     float t[6][3];   // G g
     for (int s = 0; s < n; s++)
         for (int j = 0; j < 3; j++) t[s][j] = g_row(n, s)[0] * g[j] + g_row(n, s)[1] * g[3 + j] + g_row(n, s)[2] * g[6 + j];
     for (int s = 0; s < n; s++)
         for (int q = 0; q < n; q++) u[s * n + q] = t[s][0] * g_row(n, q)[0] + t[s][1] * g_row(n, q)[1] + t[s][2] * g_row(n, q)[2];
+}
+
+/// filter_transform for patch size n = 4 or 6, each compiled with n known.
+static void filter_transform_of(long n, const float g[9], float *u) {
+    if (n == 6) filter_transform(6, g, u);
+    else filter_transform(4, g, u);
 }
 
 /// ∂g = Gᵀ ∂U G of one filter (∂U n×n), added to dw (3×3).
@@ -111,14 +118,21 @@ void kiso_winograd_pack_filters_depth(const float *w, long fn, long c, long outp
         // U[ξ] is k × op: for depth t, one row of op floats per position ξ, written along o.
         for (long xi = 0; xi < positions; xi++)
             memset(packed + (xi * k + t) * op + outputs, 0, (size_t)(op - outputs) * sizeof(float));
-        for (long o = 0; o < outputs; o++) {
-            // Forward: filter o over channel t. Adjoint (the input gradient): channel o's filter
-            // over upstream channel t is w[t][o] turned by 180°.
-            const float *src = adjoint ? w + (t * c + o) * 9 : w + (o * c + t) * 9;
-            float g[9], u[MOST_POSITIONS];
-            for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
-            filter_transform(n, g, u);
-            for (long xi = 0; xi < positions; xi++) packed[(xi * k + t) * op + o] = u[xi];
+        for (long o0 = 0; o0 < outputs; o0 += LANES) {   // LANES filters at a time, stored as runs
+            long count = outputs - o0 < LANES ? outputs - o0 : LANES;
+            float u[MOST_POSITIONS][LANES];
+            for (long j = 0; j < count; j++) {
+                // Forward: filter o over channel t. Adjoint (the input gradient): channel o's
+                // filter over upstream channel t is w[t][o] turned by 180°.
+                long o = o0 + j;
+                const float *src = adjoint ? w + (t * c + o) * 9 : w + (o * c + t) * 9;
+                float g[9], uj[MOST_POSITIONS];
+                for (int i = 0; i < 9; i++) g[i] = adjoint ? src[8 - i] : src[i];
+                filter_transform_of(n, g, uj);
+                for (long xi = 0; xi < positions; xi++) u[xi][j] = uj[xi];
+            }
+            for (long xi = 0; xi < positions; xi++)
+                memcpy(packed + (xi * k + t) * op + o0, u[xi], (size_t)count * sizeof(float));
         }
     }
 }
