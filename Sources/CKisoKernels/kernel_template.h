@@ -17,6 +17,9 @@
 #ifndef KISO_DIRECT_MAX_N
 #define KISO_DIRECT_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
 #endif
+#ifndef KISO_DIRECT_B_MAX_M
+#define KISO_DIRECT_B_MAX_M (6 * KISO_MR) // most rows of C for which B is read in place, not packed
+#endif
 #define KISO_CAT2(a, b) a##_##b
 #define KISO_CAT(a, b) KISO_CAT2(a, b)
 #define KISO_NAME(base) KISO_CAT(base, KISO_SUFFIX)
@@ -128,9 +131,10 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 
 // MARK: - Micro-kernel
 
-/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where B̃ is a packed kc×KISO_NR
-/// micro-panel of which the first `nvu` vectors are used (nr ≤ nvu·VL; narrower tiles skip
-/// the zero columns), and Ã is KISO_MR rows of depth kc, read according to `mode`: 0, a packed
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C for one register tile, where B̃ is a kc×KISO_NR micro-panel
+/// whose rows are `ldbt` floats apart (KISO_NR when packed, B's own stride when read in place) and
+/// of which the first `nvu` vectors are used (nr ≤ nvu·VL; narrower tiles skip the zero
+/// columns), and Ã is KISO_MR rows of depth kc, read according to `mode`: 0, a packed
 /// micro-panel; 1, in place from an A stored m×k with leading dimension `lda`; 2, in place
 /// from an A stored k×m (transposed) with leading dimension `lda`. Modes 1 and 2 need
 /// mr == KISO_MR. beta == 0 never reads C.
@@ -138,7 +142,7 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 #define KISO_TILE KISO_NAME(tile)
 static inline __attribute__((always_inline))
 void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restrict a, long lda,
-                     const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
+                     const float *restrict b, long ldbt, float *restrict c, long ldc, float alpha, float beta,
                      long mr, long nr) {
     vf acc[KISO_MR][KISO_NV];
     for (int r = 0; r < KISO_MR; r++)
@@ -146,13 +150,13 @@ void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restri
     for (int r = 0; r < mr; r++) __builtin_prefetch(c + r * ldc, 1);
     for (long p = 0; p < kc; p++) {
         vf bv[KISO_NV];
-        for (int v = 0; v < nvu; v++) bv[v] = *(const vf *)(b + v * KISO_VL);
+        for (int v = 0; v < nvu; v++) bv[v] = *(const vfu *)(b + v * KISO_VL);
         for (int r = 0; r < KISO_MR; r++) {
             vf av = SPLAT(mode == 1 ? a[r * lda] : a[r]);
             for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
         }
         a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;
-        b += KISO_NR;
+        b += ldbt;
     }
     if (alpha != 1)
         for (int r = 0; r < KISO_MR; r++)
@@ -189,12 +193,13 @@ void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restri
 
 /// One register tile (see tile) whose Ã is read in `mode` 0 (packed), 1 or 2 (in place).
 static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, long lda,
-                                    const float *restrict b, float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+                                    const float *restrict b, long ldbt, float *restrict c, long ldc, float alpha, float beta,
+                                    long mr, long nr) {
     long nvu = (nr + KISO_VL - 1) / KISO_VL;
 #define KISO_TILE_N(n) do {                                                                       \
-        if (mode == 1) KISO_TILE(n, 1, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);        \
-        else if (mode == 2) KISO_TILE(n, 2, kc, a, lda, b, c, ldc, alpha, beta, mr, nr);   \
-        else KISO_TILE(n, 0, kc, a, 0, b, c, ldc, alpha, beta, mr, nr);                    \
+        if (mode == 1) KISO_TILE(n, 1, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr);        \
+        else if (mode == 2) KISO_TILE(n, 2, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr);   \
+        else KISO_TILE(n, 0, kc, a, 0, b, ldbt, c, ldc, alpha, beta, mr, nr);                    \
     } while (0)
     switch (nvu) {
     case 1: KISO_TILE_N(1); break;
@@ -260,6 +265,10 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
     mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
     long ncMax = n < KISO_NC ? n : KISO_NC;
     int direct = n <= KISO_DIRECT_MAX_N;
+    // With few row panels, packing B costs about as much as the products that reuse it: its
+    // whole column panels are then read in place (rows ldb apart), and only a partial last panel
+    // is packed.
+    int directB = !transB && m <= KISO_DIRECT_B_MAX_M;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
     float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
@@ -267,7 +276,8 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
         for (long pc = 0; pc < k; pc += kcMax) {
             long kc = k - pc < kcMax ? k - pc : kcMax;
             const float *bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
-            KISO_NAME(pack_b)(transB, kc, nc, bBlock, ldb, bufB);
+            long ncFull = directB ? nc / KISO_NR * KISO_NR : 0;
+            KISO_NAME(pack_b)(transB, kc, nc - ncFull, bBlock + ncFull, ldb, bufB);
             float betaNow = pc == 0 ? beta : 1;
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
@@ -279,15 +289,17 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
                                   transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
                 for (long jr = 0; jr < nc; jr += KISO_NR) {
                     long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
-                    const float *panelB = bufB + jr * kc;
+                    int inPlace = jr < ncFull;
+                    const float *panelB = inPlace ? bBlock + jr : bufB + (jr - ncFull) * kc;
+                    long ldbt = inPlace ? ldb : KISO_NR;
                     for (long ir = 0; ir < mc; ir += KISO_MR) {
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
                         float *cTile = c + (ic + ir) * ldc + jc + jr;
                         if (ir < mcFull)
                             KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
-                                                    panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                                                    panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr);
                         else
-                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, cTile, ldc, alpha, betaNow, mr, nr);
+                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr);
                     }
                 }
             }

@@ -9,13 +9,13 @@
 
 #define KISO_TILE12_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
-/// C[mr×nr] = alpha · Ã·B̃ + beta · C with the contract of kernel_template.h's tile: B̃ a packed
-/// panel of 32 columns of which the first `nvu` (1 or 2) vectors are used; Ã 12 rows of depth
+/// C[mr×nr] = alpha · Ã·B̃ + beta · C with the contract of kernel_template.h's tile: B̃ a panel of
+/// 32 columns, rows `ldbt` floats apart, of which the first `nvu` (1 or 2) vectors are used; Ã 12 rows of depth
 /// kc read per `mode` (0 packed, 1 in place m×k with stride lda, 2 in place k×m with stride
 /// lda); modes 1 and 2 need mr == 12. beta == 0 never reads C.
 static inline __attribute__((always_inline))
 void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *restrict a, long lda,
-                           const float *restrict b, float *restrict c, long ldc, float alpha, float beta,
+                           const float *restrict b, long ldbt, float *restrict c, long ldc, float alpha, float beta,
                            long mr, long nr) {
 #define KISO_DECLARE(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
     KISO_TILE12_ROWS(KISO_DECLARE)
@@ -29,7 +29,7 @@ void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *
     for (long r = 0; r < mr; r++) _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
     _Pragma("clang loop unroll_count(4)")
     for (long p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(b), b1 = nvu == 2 ? _mm512_load_ps(b + 16) : b0;
+        __m512 b0 = _mm512_loadu_ps(b), b1 = nvu == 2 ? _mm512_loadu_ps(b + 16) : b0;
 #define KISO_A(r) (mode == 0 ? a0[r] : mode == 2 ? a0[r]                                               \
                    : (r) < 3 ? a0[(r) * lda] : (r) < 6 ? a3[((r) - 3) * lda]                           \
                    : (r) < 9 ? a6[((r) - 6) * lda] : a9[((r) - 9) * lda])
@@ -44,7 +44,7 @@ void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *
         if (mode == 0) a0 += 12;
         else if (mode == 1) { a0++; a3++; a6++; a9++; }
         else a0 += lda;
-        b += 32;
+        b += ldbt;
     }
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16)((1u << nr) - 1);

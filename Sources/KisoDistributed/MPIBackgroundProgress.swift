@@ -19,7 +19,7 @@ final class MPIBackgroundProgress: @unchecked Sendable {
     private let pollInterval: UInt32
     /// Guards `pending`, `stopping` and `failure`; the thread waits on it while nothing is in flight.
     private let condition = NSCondition()
-    private var pending: [PendingSum] = []
+    private var pending: [PendingCollective] = []
     private var stopping = false
     private var failure: (any Error)?
     private var thread: Thread?
@@ -39,11 +39,12 @@ final class MPIBackgroundProgress: @unchecked Sendable {
         thread.start()
     }
 
-    /// Starts summing `buffer` over the ranks in place (see ``MPICommunicator/startSum(_:)``).
-    func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
-        let sum = try communicator.startSum(buffer)
+    /// Starts the operations that `begin` starts on the communicator, and keeps them moving.
+    func start(_ begin: (MPICommunicator) throws -> [PendingCollective]) throws {
+        let started = try begin(communicator)
+        guard !started.isEmpty else { return }
         condition.lock()
-        pending.append(sum)
+        pending.append(contentsOf: started)
         condition.signal()
         condition.unlock()
     }

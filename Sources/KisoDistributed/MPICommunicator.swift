@@ -94,7 +94,7 @@ public final class MPICommunicator {
         var result = values
         try result.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-            var sums = [PendingSum(request: kiso_mpi_request_null())]
+            var sums = [PendingCollective(request: kiso_mpi_request_null())]
             try serialized("MPI_Iallreduce") {
                 MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_double(), kiso_mpi_sum(), comm, &sums[0].request)
             }
@@ -106,20 +106,69 @@ public final class MPICommunicator {
     /// Starts summing `buffer` over all ranks in place (`MPI_Iallreduce`) and returns at once.
     /// `buffer` must stay allocated and untouched until the request completes
     /// (``waitAll(_:)``).
-    public func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingSum {
+    public func startSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingCollective {
         var request = kiso_mpi_request_null()
         if let base = buffer.baseAddress, !buffer.isEmpty {
             try serialized("MPI_Iallreduce") {
                 MPI_Iallreduce(kiso_mpi_in_place(), base, Int32(buffer.count), kiso_mpi_float(), kiso_mpi_sum(), comm, &request)
             }
         }
-        return PendingSum(request: request)
+        return PendingCollective(request: request)
+    }
+
+    /// Starts the exchange of a reduce-scatter in point-to-point messages and returns at once:
+    /// part q of `send` (`counts[q]` floats from `displacements[q]`) goes to rank q, for every
+    /// other rank q, and the other ranks' parts for this rank arrive in `incoming`, one after
+    /// another in rank order (`counts[rank]` floats each). Adding them up is the caller's
+    /// (`MPI_Ireduce_scatter` of Open MPI's non-blocking collectives reduces everything on rank 0
+    /// and scatters from there, which puts all the work and traffic on one rank). `tag` tells
+    /// concurrent exchanges apart. The buffers and arrays must stay allocated and untouched
+    /// until the requests complete.
+    public func startPartExchange(_ send: UnsafeMutableBufferPointer<Float>, counts: UnsafePointer<Int32>,
+                                  displacements: UnsafePointer<Int32>, incoming: UnsafeMutablePointer<Float>,
+                                  tag: Int32) throws -> [PendingCollective] {
+        guard let base = send.baseAddress else { return [] }
+        var requests: [PendingCollective] = []
+        let own = Int(counts[rank])
+        var slot = 0
+        for peer in 0..<size where peer != rank {
+            if own > 0 {
+                var request = kiso_mpi_request_null()
+                let destination = incoming + slot * own
+                try serialized("MPI_Irecv") { MPI_Irecv(destination, Int32(own), kiso_mpi_float(), Int32(peer), tag, comm, &request) }
+                requests.append(PendingCollective(request: request))
+            }
+            slot += 1
+        }
+        for peer in 0..<size where peer != rank && counts[peer] > 0 {
+            var request = kiso_mpi_request_null()
+            try serialized("MPI_Isend") {
+                MPI_Isend(base + Int(displacements[peer]), counts[peer], kiso_mpi_float(), Int32(peer), tag, comm, &request)
+            }
+            requests.append(PendingCollective(request: request))
+        }
+        return requests
+    }
+
+    /// Starts `MPI_Iallgatherv` in place and returns at once: rank r's `counts[r]` floats at
+    /// `buffer + displacements[r]` are copied to the same place on every other rank. The buffer
+    /// and both arrays (one entry per rank) must stay allocated and untouched until the request
+    /// completes.
+    public func startGather(_ buffer: UnsafeMutableBufferPointer<Float>, counts: UnsafePointer<Int32>,
+                            displacements: UnsafePointer<Int32>) throws -> PendingCollective {
+        var request = kiso_mpi_request_null()
+        if let base = buffer.baseAddress, !buffer.isEmpty {
+            try serialized("MPI_Iallgatherv") {
+                MPI_Iallgatherv(kiso_mpi_in_place(), 0, kiso_mpi_float(), base, counts, displacements, kiso_mpi_float(), comm, &request)
+            }
+        }
+        return PendingCollective(request: request)
     }
 
     /// Lets the pending sums advance without waiting (MPI progresses non-blocking
     /// collectives only inside MPI calls); returns whether all of them have completed.
     @discardableResult
-    public func progress(_ sums: inout [PendingSum]) throws -> Bool {
+    public func progress(_ sums: inout [PendingCollective]) throws -> Bool {
         var requests = sums.map(\.request)
         var done: Int32 = 0
         try serialized("MPI_Testall") { MPI_Testall(Int32(requests.count), &requests, &done, kiso_mpi_statuses_ignore()) }
@@ -130,7 +179,7 @@ public final class MPICommunicator {
     /// Waits until every sum in `sums` has completed: polls without pause for up to
     /// `spinMicroseconds` (the peers are usually running, and each round of the allreduce
     /// needs every rank to poll), then sleeps between polls.
-    public func waitAll(_ sums: inout [PendingSum], spinMicroseconds: UInt64 = 500) throws {
+    public func waitAll(_ sums: inout [PendingCollective], spinMicroseconds: UInt64 = 500) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         while try !progress(&sums) {
             if DispatchTime.now().uptimeNanoseconds - start > spinMicroseconds * 1000 { usleep(20) }
@@ -164,8 +213,10 @@ public final class MPICommunicator {
     }
 }
 
-/// A sum started by ``MPICommunicator/startSum(_:)``, not yet waited for.
-public struct PendingSum {
+/// A non-blocking operation started by ``MPICommunicator/startSum(_:)``,
+/// ``MPICommunicator/startPartExchange(_:counts:displacements:incoming:tag:)`` or
+/// ``MPICommunicator/startGather(_:counts:displacements:)``, not yet waited for.
+public struct PendingCollective {
     fileprivate var request: MPI_Request?
 }
 #endif

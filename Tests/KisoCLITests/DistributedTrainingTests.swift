@@ -1,5 +1,6 @@
 import Foundation
 import KisoCLI
+import KisoData
 import Testing
 
 #if MPI
@@ -85,6 +86,36 @@ struct DistributedTrainingTests {
         let loss = try #require(try resumed.jsonSummary()["loss"] as? Double)
         let reference = try #require(try whole.jsonSummary()["loss"] as? Double)
         #expect(abs(loss - reference) <= 0.02 * reference, "resumed loss \(loss) vs \(reference)")
+    }
+
+    /// Each rank updates only its part of every parameter and keeps only that part of Adam's
+    /// moments up to date; the checkpoint rank 0 writes must hold every rank's part (the large
+    /// SimpleConvNet weight is sent from its own tensor, the others through a shared bucket),
+    /// matching the moments of the one-process run up to float rounding.
+    @Test func theCheckpointHoldsTheWholeOptimizerState() throws {
+        let data = SyntheticData(trainCount: 400, testCount: 100)
+        let folder = temporaryFolder()
+        let model = ["--model", "simple-convnet", "--epochs", "2", "--stop-after", "5"]
+        let single = folder.appendingPathComponent("single.safetensors")
+        let alone = try runKisoBinary(Self.arguments(data, model) + ["--save", single.path])
+        #expect(alone.status == 130, "\(alone.standardError)")
+        let reference = try Checkpoint.load(from: single).tensors
+        let slots = reference.names.filter { $0.hasPrefix("optimizer.") }
+        #expect(slots.count == 12, "\(reference.names)")   // m and v of 3 weights and 3 biases
+        for ranks in [2, 4] {
+            let saved = folder.appendingPathComponent("ranks-\(ranks).safetensors")
+            let run = try runMPI(ranks: ranks, Self.arguments(data, model) + ["--distributed", "--save", saved.path])
+            #expect(run.status == 130, "\(ranks) ranks: \(run.standardError)")
+            let tensors = try Checkpoint.load(from: saved).tensors
+            for name in slots {
+                let expected = try #require(reference[name]).scalars
+                let got = try #require(tensors[name], "\(ranks) ranks: no \(name)").scalars
+                let scale = expected.map(abs).max() ?? 0
+                let worst = zip(expected, got).map { abs($0 - $1) }.max() ?? 0
+                #expect(got.count == expected.count && worst <= 1e-3 * scale,
+                        "\(ranks) ranks: \(name) differs by up to \(worst) (largest value \(scale))")
+            }
+        }
     }
 
     @Test func checkpointEveryWritesAResumableCheckpoint() throws {

@@ -119,4 +119,39 @@ import KisoNN
             }
         }
     }
+
+    /// A data-parallel rank updates only its elements: split at 17 999 (across the threads' split
+    /// of a large parameter) between two optimizers, two parameters' updates over three steps put
+    /// together equal the whole update, to the bit, in values and state; the elements outside
+    /// the range keep their values and their state.
+    @Test func partialUpdatesTogetherEqualTheWholeUpdate() throws {
+        let n = 40_000, cut = 17_999
+        var generator = RandomGenerator(seed: 9)
+        let values = (0..<n).map { _ in Float(generator.nextNormal()) }
+        let gradients = (0..<n).map { _ in Float(generator.nextNormal()) }
+        for kind in OptimizerKind.allCases {
+            let whole = Parameter(Tensor(values)), bias = Parameter(Tensor([1, 2, 3]))
+            let lower = Parameter(Tensor(values)), lowerBias = Parameter(Tensor([1, 2, 3]))
+            let upper = Parameter(Tensor(values)), upperBias = Parameter(Tensor([1, 2, 3]))
+            for p in [whole, lower, upper] { p.gradient = Tensor(gradients) }
+            for p in [bias, lowerBias, upperBias] { p.gradient = Tensor([0.5, -0.25, 2]) }
+            let all = OptimizerSettings(kind: kind).makeOptimizer()
+            let first = OptimizerSettings(kind: kind).makeOptimizer(), second = OptimizerSettings(kind: kind).makeOptimizer()
+            for _ in 0..<3 {
+                all.update([("W1", whole), ("b1", bias)])
+                first.update([("W1", lower), ("b1", lowerBias)], elements: [0..<cut, 0..<3])
+                second.update([("W1", upper), ("b1", upperBias)], elements: [cut..<n, 3..<3])
+            }
+            let joined = Array(lower.value.scalars[..<cut] + upper.value.scalars[cut...])
+            #expect(joined == whole.value.scalars, "\(kind)")
+            #expect(lowerBias.value.scalars == bias.value.scalars && upperBias.value.scalars == [1, 2, 3], "\(kind)")
+            #expect(Array(upper.value.scalars[..<cut]) == Array(values[..<cut]), "\(kind)")
+            #expect(first.state.step == 3 && second.state.step == 3)
+            for (name, tensor) in all.state.tensors where name.hasSuffix(".W1") {
+                let a = try #require(first.state.tensors[name]).scalars, b = try #require(second.state.tensors[name]).scalars
+                #expect(Array(a[..<cut] + b[cut...]) == tensor.scalars, "\(kind) \(name)")
+                #expect(b[..<cut].allSatisfy { $0 == 0 }, "\(kind) \(name): state outside the range changed")
+            }
+        }
+    }
 }

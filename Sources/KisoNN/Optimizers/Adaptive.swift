@@ -10,10 +10,12 @@ public final class AdaGrad: Optimizer {
     /// AdaGrad with learning rate η (0.01).
     public init(learningRate: Float = 0.01) { self.learningRate = learningRate }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         let lr = learningRate
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, s in
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, s in
                 let h = s[0]
                 for i in 0..<w.count {
                     h[i] += g[i] * g[i]
@@ -42,10 +44,12 @@ public final class RMSprop: Optimizer {
         self.decayRate = decayRate
     }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         let (lr, rho) = (learningRate, decayRate)
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, s in
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, s in
                 let h = s[0]
                 for i in 0..<w.count {
                     h[i] = rho * h[i] + (1 - rho) * g[i] * g[i]
@@ -80,14 +84,16 @@ public final class Adam: Optimizer {
         self.beta2 = beta2
     }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         slots.step += 1
         let t = Double(slots.step)
         let lrT = Float(Double(learningRate) * (1 - Foundation.pow(Double(beta2), t)).squareRoot()
                         / (1 - Foundation.pow(Double(beta1), t)))
         let (b1, b2) = (beta1, beta2)
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, s in
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, s in
                 let (m, v) = (s[0], s[1])
                 // Eight at a time (the compiler cannot prove the four buffers disjoint, so it
                 // would not vectorise the scalar loop); the same operations in the same order,

@@ -10,12 +10,31 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Applies one update to every parameter, using `parameter.gradient`.
     func update(_ params: [(name: String, parameter: Parameter)])
+    /// Applies one update to part of each parameter: the elements `elements[i]` (positions in
+    /// the flattened tensor) of `params[i]`, using the same elements of its gradient; the other
+    /// elements, and their state, are left as they are. `nil` means every element, as
+    /// ``update(_:)``. The step counter advances once, as with ``update(_:)``.
+    ///
+    /// Data-parallel training shares out the update this way: each rank updates its own part
+    /// of every parameter, and the ranks then exchange the parts (see
+    /// ``DataParallelCoordinator/applyUpdate(_:to:)``).
+    func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?)
     /// Everything needed to continue exactly where the optimizer stopped: per-parameter
     /// tensors named `"<slot>.<parameter>"` (e.g. `"v.W1"`, `"m.b2"`) and the step counter.
     var state: OptimizerState { get }
     /// Replaces the state by a saved one.
     /// - Throws: ``OptimizerStateError`` when a slot name is not one of this optimizer's.
     func load(state: OptimizerState) throws
+}
+
+extension Optimizer {
+    /// For an optimizer that can only update whole tensors: updates every element of every
+    /// parameter. Under a shared-out data-parallel update the other ranks' parts then replace
+    /// the elements this rank does not own, so the result is the same; only the work is not
+    /// shared.
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
+        update(params)
+    }
 }
 
 /// The saved state of an ``Optimizer``: named tensors plus the number of updates made.
@@ -130,13 +149,14 @@ final class OptimizerSlots {
     /// more than the memory traffic it shares out.
     static let parallelGrain = 8192
 
-    /// Calls `body(value, gradient, slots…)` with mutable buffers for one parameter; the
-    /// slots are `kind.slots` in order, zero-initialised the first time `name` is seen.
+    /// Calls `body(value, gradient, slots…)` with mutable buffers for the positions `elements`
+    /// (all of them when `nil`) of one parameter; the slots are `kind.slots` in order, created
+    /// whole and zero-initialised the first time `name` is seen.
     ///
     /// A large parameter is split into contiguous ranges updated in parallel: `body` may run
     /// several times at once, each call seeing the same range of every buffer, indexed from 0.
     /// The update rules are element-wise, so the result does not depend on the split.
-    func withBuffers(_ name: String, _ parameter: Parameter,
+    func withBuffers(_ name: String, _ parameter: Parameter, elements: Range<Int>? = nil,
                      _ body: (UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>, [UnsafeMutablePointer<Float>]) -> Void) {
         kisoPrecondition(parameter.gradient.shape == parameter.value.shape,
                          "\(kind.rawValue) update of \(name): gradient \(parameter.gradient.shape) does not match value \(parameter.value.shape)")
@@ -150,10 +170,14 @@ final class OptimizerSlots {
         let gradient = parameter.gradient
         gradient.withUnsafeBufferPointer { g in
             parameter.value.withUnsafeMutableBufferPointer { v in
-                guard v.count > 0 else { return }
-                let (pv, pg) = (SendablePointer(v.baseAddress!), SendablePointer(UnsafeMutablePointer(mutating: g.baseAddress!)))
-                let slots = pointers.map(SendablePointer.init)
-                Kernels.parallelFor(v.count, grain: Self.parallelGrain) { r in
+                let part = elements ?? 0..<v.count
+                kisoPrecondition(part.lowerBound >= 0 && part.upperBound <= v.count,
+                                 "\(kind.rawValue) update of \(name): elements \(part) outside its \(v.count)")
+                guard !part.isEmpty else { return }
+                let (pv, pg) = (SendablePointer(v.baseAddress! + part.lowerBound),
+                                SendablePointer(UnsafeMutablePointer(mutating: g.baseAddress! + part.lowerBound)))
+                let slots = pointers.map { SendablePointer($0 + part.lowerBound) }
+                Kernels.parallelFor(part.count, grain: Self.parallelGrain) { r in
                     body(UnsafeMutableBufferPointer(start: pv.pointer + r.lowerBound, count: r.count),
                          UnsafeBufferPointer(start: pg.pointer + r.lowerBound, count: r.count),
                          slots.map { $0.pointer + r.lowerBound })

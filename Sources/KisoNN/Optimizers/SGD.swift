@@ -9,10 +9,12 @@ public final class SGD: Optimizer {
     /// SGD with learning rate η (0.01).
     public init(learningRate: Float = 0.01) { self.learningRate = learningRate }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         let lr = learningRate
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, _ in for i in 0..<w.count { w[i] -= lr * g[i] } }
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, _ in for i in 0..<w.count { w[i] -= lr * g[i] } }
         }
         slots.step += 1
     }
@@ -35,10 +37,12 @@ public final class Momentum: Optimizer {
         self.momentum = momentum
     }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         let (lr, a) = (learningRate, momentum)
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, s in
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, s in
                 let v = s[0]
                 for i in 0..<w.count { v[i] = a * v[i] - lr * g[i]; w[i] += v[i] }
             }
@@ -68,10 +72,12 @@ public final class Nesterov: Optimizer {
         self.momentum = momentum
     }
 
-    public func update(_ params: [(name: String, parameter: Parameter)]) {
+    public func update(_ params: [(name: String, parameter: Parameter)]) { update(params, elements: nil) }
+
+    public func update(_ params: [(name: String, parameter: Parameter)], elements: [Range<Int>]?) {
         let (lr, a) = (learningRate, momentum)
-        for (name, p) in params {
-            slots.withBuffers(name, p) { w, g, s in
+        for (k, (name, p)) in params.enumerated() {
+            slots.withBuffers(name, p, elements: elements?[k]) { w, g, s in
                 let v = s[0]
                 for i in 0..<w.count {
                     v[i] = a * v[i] - lr * g[i]

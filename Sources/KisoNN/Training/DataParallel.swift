@@ -9,8 +9,10 @@ import Kiso
 /// `slice / batch`, runs backward, reporting each parameter's gradient through
 /// ``parameterGradientReady(name:parameter:)`` as soon as backward has produced it (last
 /// layer first, so reductions can overlap the rest of backward), then calls
-/// ``finishGradientReduction(localLoss:)``; after it every rank's gradients hold the global-batch
-/// mean, `Σ_r (n_r / N) · ∂L_r/∂θ`, and the optimizers update identically on every rank.
+/// ``finishGradientReduction(localLoss:)``, after which the gradients hold the global-batch mean,
+/// `Σ_r (n_r / N) · ∂L_r/∂θ` (on every rank, or only in the part of each parameter this rank
+/// updates), and last ``applyUpdate(_:to:)``, after which every rank holds the same updated
+/// parameters.
 public protocol DataParallelCoordinator: AnyObject {
     /// This process's index, `0..<worldSize`; rank 0 reports and saves.
     var rank: Int { get }
@@ -30,6 +32,28 @@ public protocol DataParallelCoordinator: AnyObject {
     func finishGradientReduction(localLoss: Float) throws -> Float
     /// The element-wise sums of `values` over all ranks (losses, counts of correct answers).
     func sum(_ values: [Double]) throws -> [Double]
+    /// Applies one step of `optimizer` to `parameters` after
+    /// ``finishGradientReduction(localLoss:)``; afterwards the parameters are the same on every
+    /// rank. A coordinator may share the work out: each rank updates its own part of every
+    /// parameter (``Optimizer/update(_:elements:)``) and the ranks exchange the parts; the
+    /// optimizer's state is then whole only after ``synchronizeOptimizerState(_:parameters:)``.
+    func applyUpdate(_ optimizer: Optimizer, to parameters: [(name: String, parameter: Parameter)]) throws
+    /// Makes `optimizer`'s state whole on every rank, when ``applyUpdate(_:to:)`` keeps each
+    /// part of it only on the rank that updates that part. Every rank must call it at the same
+    /// step (it is a collective); ``Trainer`` does so at the end of every epoch, before
+    /// ``Trainer/onInterrupt`` and when training ends.
+    func synchronizeOptimizerState(_ optimizer: Optimizer, parameters: [(name: String, parameter: Parameter)]) throws
+}
+
+extension DataParallelCoordinator {
+    /// For a coordinator that leaves the whole mean gradient on every rank: every rank applies
+    /// the whole update.
+    public func applyUpdate(_ optimizer: Optimizer, to parameters: [(name: String, parameter: Parameter)]) throws {
+        optimizer.update(parameters)
+    }
+
+    /// For a coordinator whose ranks apply the whole update: the state is already whole.
+    public func synchronizeOptimizerState(_ optimizer: Optimizer, parameters: [(name: String, parameter: Parameter)]) throws {}
 }
 
 /// The rows of a global mini-batch that one data-parallel rank computes: `range` of `globalCount`.

@@ -146,7 +146,7 @@ public final class Trainer {
             loss = network.gradient(xBatch, tBatch, onParameterGradient: parallel.parameterGradientReady)
             network.setTrainingSlice(nil)
             loss = try parallel.finishGradientReduction(localLoss: loss * weight)
-            optimizer.update(network.parameters)
+            try parallel.applyUpdate(optimizer, to: network.parameters)
             if configuration.recordsLossWithExtraForward {
                 loss = network.loss(xBatch, tBatch, training: false)
                 loss = Float(try parallel.sum([Double(loss) * Double(weight)])[0])
@@ -173,6 +173,7 @@ public final class Trainer {
 
     private func evaluateEpoch() throws {
         epoch += 1
+        try synchronizeOptimizerState()
         if configuration.evaluationSampleCount == 0 { return }
         let limit = configuration.evaluationSampleCount ?? Int.max
         let trainAcc = try accuracy(xTrain, tTrain, samples: Swift.min(limit, xTrain.sampleCount))
@@ -203,15 +204,28 @@ public final class Trainer {
         if let parallel = dataParallel, iteration == 0 { try parallel.synchronizeInitialState(network) }
         while iteration < maxIterations {
             if shouldStop?() == true {
+                try synchronizeOptimizerState()
                 try onInterrupt?(self)
                 return TrainingResult(history: history, finalTestAccuracy: nil, stopped: true, iterations: iteration,
                                       divergedAtIteration: divergedAtIteration)
             }
             try step()
         }
+        try synchronizeOptimizerState()
         let finalAccuracy = try accuracy(xTest, tTest, samples: xTest.sampleCount)
         return TrainingResult(history: history, finalTestAccuracy: finalAccuracy, stopped: false,
                               iterations: iteration, divergedAtIteration: divergedAtIteration)
+    }
+
+    /// Data-parallel, makes the optimizer's state whole on every rank (see
+    /// ``DataParallelCoordinator/synchronizeOptimizerState(_:parameters:)``): a collective, so
+    /// every rank calls it at the same iteration. ``train()`` does so at the end of every epoch,
+    /// before ``onInterrupt`` and when it ends, so ``state`` is whole in the callbacks and after
+    /// training; call it before reading ``state`` between other ``step()``s. Nothing to do
+    /// when training alone.
+    /// - Throws: the coordinator's errors.
+    public func synchronizeOptimizerState() throws {
+        try dataParallel?.synchronizeOptimizerState(optimizer, parameters: network.parameters)
     }
 
     var samplerGenerator: RandomGenerator { generator }
