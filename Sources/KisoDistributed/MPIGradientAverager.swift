@@ -235,7 +235,7 @@ private final class SharedOutBucket {
     /// Where the other ranks' parts for this rank arrive, one after another in rank order.
     private var incoming = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
     /// What is sent: the bucket's buffer, or the large gradient.
-    private var sent = UnsafeMutableBufferPointer<Float>.allocate(capacity: 0)
+    private var sent = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     /// Each rank's number of positions, and where its part starts.
     let counts: UnsafeMutablePointer<Int32>
     let displacements: UnsafeMutablePointer<Int32>
