@@ -71,7 +71,18 @@ static void KISO_NAME(pack_a)(int transA, long mc, long kc, const float *a, long
         } else if (rows == KISO_MR) {   // A stored m×k: read MR rows side by side, write contiguously
             const float *src[KISO_MR];
             for (int r = 0; r < KISO_MR; r++) src[r] = a + (i + r) * lda;
-            for (long p = 0; p < kc; p++)
+            long p = 0;
+#if defined(KISO_TRANSPOSE_8X8) && KISO_MR >= 8
+            // 8×8 blocks through registers (element by element, Clang scatters each row's
+            // values at a stride of MR floats): rows r…r+7 for r = 0, 8, …, the last block ending
+            // at row MR, so that with MR = 12 rows 4…7 are written twice with the same values.
+            for (; p + 8 <= kc; p += 8)
+                for (int r0 = 0; r0 < KISO_MR; r0 += 8) {
+                    int r = r0 + 8 <= KISO_MR ? r0 : KISO_MR - 8;
+                    KISO_TRANSPOSE_8X8(src[r] + p, lda, dst + p * KISO_MR + r, KISO_MR);
+                }
+#endif
+            for (; p < kc; p++)
                 for (int r = 0; r < KISO_MR; r++) dst[p * KISO_MR + r] = src[r][p];
         } else {
             for (long p = 0; p < kc; p++) {
