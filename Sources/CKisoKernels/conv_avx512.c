@@ -1,13 +1,15 @@
 // The AVX-512 instance of the convolution kernels: 16 lanes, one vector of 16 positions per
-// direct-convolution tile (the position rounding of conv.c) and 16 columns per Winograd multiply
-// tile. Max pooling keeps the AVX2 kernels: its rows (6–14 outputs in the book) are narrower
-// than one 16-lane vector.
+// direct-convolution tile (the position rounding of conv.c); the Winograd products go through
+// the sgemm's 12×32 register tile (tile_avx512.h). Max pooling keeps the AVX2 kernels: its rows
+// (6–14 outputs in the book) are narrower than one 16-lane vector.
 #if defined(__x86_64__)
 #define KISO_CONV_SUFFIX avx512
 #define KISO_CONV_VL 16
 #define KISO_CONV_NV 1
 #pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx2,fma"))), apply_to = function)
 #include "conv_template.h"
+#include "tile_avx512.h"
+#define KW_TILE12 kiso_tile12x32_avx512   // the Winograd products through the sgemm's 12×32 tile
 #include "winograd_template.h"
 #pragma clang attribute pop
 #include "conv_internal.h"

@@ -2,7 +2,8 @@
 // × up to 2 vectors of 16 floats, 24 accumulators in zmm registers. Clang does not fully unroll
 // kernel_template.h's generic tile at this size and keeps the accumulators on the stack, which
 // halves the speed; path_avx512.c names this function as the template's KISO_TILE instead.
-// Include it inside path_avx512.c's `#pragma clang attribute push(target(...))`.
+// Include it inside an AVX-512 `#pragma clang attribute push(target(...))` (path_avx512.c, and
+// conv_avx512.c whose Winograd products use it too).
 #ifndef CKISO_TILE_AVX512_H
 #define CKISO_TILE_AVX512_H
 #include <immintrin.h>

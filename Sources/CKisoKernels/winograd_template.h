@@ -127,8 +127,33 @@ static void KW_NAME(winograd_gradient_transform)(const float *dh, long fp, long 
 /// c[r][0..<n] (+)= Σ_{κ<k} a[r·ar + κ·ak] · b[κ·ldb + 0..<n] for r < rows, with n a multiple
 /// of KW_NR (16 suffices on every instance); accumulate = 0 overwrites c. Tiles of KW_MR rows ×
 /// KW_NR columns in registers; a last partial row tile repeats its last row and stores only its own.
+/// A path that defines KW_TILE12 (a 12-row register tile with the contract of kernel_template.h's
+/// tile) runs whole groups of 12 rows through it, reading A in place, when ak or ar is 1.
 static void KW_NAME(winograd_multiply)(long rows, long k, long n, const float *a, long ar, long ak,
                                        const float *b, long ldb, float *c, long ldc, int accumulate) {
+#ifdef KW_TILE12
+    // Whole groups of 12 rows through the path's sgemm register tile (12 rows × up to 32
+    // columns, 24 accumulators; KW_MR × 16 holds only 6, too few to hide the FMA latency), with A
+    // read in place: rows ar apart along contiguous k (mode 1) or contiguous rows (mode 2).
+    if (ak == 1 || ar == 1) {
+        long fullRows = rows / 12 * 12, lda = ak == 1 ? ar : ak;
+        float beta = accumulate ? 1 : 0;
+        for (long j0 = 0; j0 < n; j0 += 2 * KISO_CONV_VL) {
+            long nr = n - j0 < 2 * KISO_CONV_VL ? n - j0 : 2 * KISO_CONV_VL;
+            for (long r0 = 0; r0 < fullRows; r0 += 12) {
+                const float *ar0 = a + r0 * ar;
+                float *ct = c + r0 * ldc + j0;
+                if (ak == 1 && nr > KISO_CONV_VL) KW_TILE12(2, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
+                else if (ak == 1) KW_TILE12(1, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
+                else if (nr > KISO_CONV_VL) KW_TILE12(2, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
+                else KW_TILE12(1, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
+            }
+        }
+        rows -= fullRows;       // the last few rows, in the tiles below
+        a += fullRows * ar;
+        c += fullRows * ldc;
+    }
+#endif
     for (long j0 = 0; j0 < n; j0 += KW_NR)
         for (long r0 = 0; r0 < rows; r0 += KW_MR) {
             long valid = rows - r0 < KW_MR ? rows - r0 : KW_MR;
