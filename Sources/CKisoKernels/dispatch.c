@@ -1,8 +1,12 @@
-// Runtime CPU dispatch, per-thread scratch buffers and flush-to-zero.
+// Runtime CPU dispatch, the L1 cache size, per-thread scratch buffers and flush-to-zero.
 #include "CKisoKernels.h"
 #include "internal.h"
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
 #if defined(__x86_64__)
 #include <xmmintrin.h>
 #endif
@@ -126,6 +130,25 @@ void kiso_add_row(const float *x, const float *row, float *y, long rows, long co
 
 void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd) {
     if (rows > 0 && cols > 0) kiso_current_impl()->transpose(src, rows, cols, lds, dst, ldd);
+}
+
+// MARK: - Cache sizes
+
+long kiso_l1d_cache_bytes(void) {
+    static long bytes = -1;
+    long known = __atomic_load_n(&bytes, __ATOMIC_RELAXED);
+    if (known >= 0) return known;
+    long found = 0;
+#if defined(__APPLE__)
+    long long value = 0;
+    size_t size = sizeof value;
+    if (sysctlbyname("hw.l1dcachesize", &value, &size, NULL, 0) == 0 && value > 0) found = (long)value;
+#elif defined(_SC_LEVEL1_DCACHE_SIZE)
+    long value = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+    if (value > 0) found = value;
+#endif
+    __atomic_store_n(&bytes, found, __ATOMIC_RELAXED);
+    return found;
 }
 
 // MARK: - Scratch buffers

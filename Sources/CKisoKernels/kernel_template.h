@@ -5,6 +5,7 @@
 //   KISO_MR      rows of the register tile (micro-kernel height)
 //   KISO_NV      vectors per tile row; the tile is KISO_MR × (KISO_NV·KISO_VL)
 //   KISO_KC, KISO_MC, KISO_NC   cache blocks (k depth, rows of A, columns of B)
+//   KISO_KC_LARGE_L1  optionally, the depth block on CPUs with an L1 data cache of 48 KB or more
 //   KISO_CONV_TABLE  the path's convolution kernels (a kiso_conv_impl from conv_<path>.c)
 //   KISO_TILE    optionally, a hand-written register tile with the contract of tile() below
 // and wrapping the include in `#pragma clang attribute push(target(...))` so every function
@@ -279,11 +280,22 @@ static void KISO_NAME(dot_tail)(int transB, long m, long w, long k, float alpha,
 
 // MARK: - Driver
 
+/// Depth of the cache blocks: KISO_KC, or KISO_KC_LARGE_L1 where the path defines it and the
+/// CPU's L1 data cache holds 48 KB or more.
+static long KISO_NAME(depth_block)(void) {
+#ifdef KISO_KC_LARGE_L1
+    return kiso_l1d_cache_bytes() >= 48 * 1024 ? KISO_KC_LARGE_L1 : KISO_KC;
+#else
+    return KISO_KC;
+#endif
+}
+
 /// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
 static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb,
                              float beta, float *c, long ldc) {
-    long kBlocks = (k + KISO_KC - 1) / KISO_KC;
+    long depthBlock = KISO_NAME(depth_block)();
+    long kBlocks = (k + depthBlock - 1) / depthBlock;
     long kcMax = (k + kBlocks - 1) / kBlocks;                       // balanced depth blocks
     long mBlocks = (m + KISO_MC - 1) / KISO_MC;
     long mcMax = (m + mBlocks - 1) / mBlocks;
