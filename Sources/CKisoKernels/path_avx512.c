@@ -6,9 +6,9 @@
 #define KISO_MR 12
 #define KISO_NV 2
 // Depth blocks of 512: the B panel (512 × 32 floats, 64 KB) then streams from L2 rather than
-// sitting in L1, and C is loaded and stored half as often; on an Emerald Rapids Xeon (48 KB L1,
-// 2 MB L2) 2048³ ran 3–5 % faster on one thread than with 256, 1–2 % on two (interleaved runs,
-// 128 … 768 tried: 128 and 192 slower, 320 … 768 level); the block of MC = 96 … 384 rows did not matter.
+// sitting in L1, and C is loaded and stored half as often. On an Emerald Rapids Xeon (48 KB L1,
+// 2 MB L2) 2048³ ran 3–5 % faster on one thread than with 256, 1–2 % on two (interleaved runs;
+// of 128 … 768, 128 and 192 were slower, 320 … 768 level). Rows per block (96 … 384) did not matter.
 #ifndef KISO_KC
 #define KISO_KC 512
 #endif

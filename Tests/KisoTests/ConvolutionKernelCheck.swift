@@ -10,9 +10,9 @@ import Testing
 /// (28×28, 12×8, 8×12, 4×4; the last two with an input gradient on F(2×2)), F(2×2, 3×3)
 /// elsewhere, with several blocks of images per call and channel counts that are not whole runs
 /// of 16 (33 channels and 40 filters: products of whole groups of 12 rows and 32 columns, and the
-/// rows and 16 columns left over). F(2×2)'s transforms only add and subtract (±1, ½); F(4×4)'s coefficients reach 8 and
-/// 1/24 and amplify rounding by about 10× (errors ≈ 1e-5 of Σ|terms| measured), still under the
-/// 1e-4 tolerance.
+/// rows and 16 columns left over). F(2×2)'s transforms only add and subtract (±1, ½); F(4×4)'s
+/// coefficients reach 8 and 1/24 and amplify rounding by about 10× (errors ≈ 1e-5 of Σ|terms|
+/// measured), still under the 1e-4 tolerance.
 ///
 /// Tolerance: each output is a sum of at most C·F² ≤ 297 (forward), FN·F² ≤ 360 (∂x) or
 /// N·OH·OW ≤ 1372 (∂W) products of values in [−1, 1]; float32 accumulation in another order
