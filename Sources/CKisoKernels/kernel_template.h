@@ -18,6 +18,9 @@
 #ifndef KISO_DIRECT_MAX_N
 #define KISO_DIRECT_MAX_N (4 * KISO_NR)   // widest C for which A is read in place, not packed
 #endif
+#ifndef KISO_PREFETCH_MIN_DEPTH
+#define KISO_PREFETCH_MIN_DEPTH 128       // shallowest depth block whose tiles prefetch the next B panel
+#endif
 #ifndef KISO_DIRECT_B_MAX_M
 #define KISO_DIRECT_B_MAX_M (6 * KISO_MR) // most rows of C for which B is read in place, not packed
 #endif
@@ -163,27 +166,39 @@ static void KISO_NAME(pack_b)(int transB, long kc, long nc, const float *b, long
 /// columns), and Ã is KISO_MR rows of depth kc, read according to `mode`: 0, a packed
 /// micro-panel; 1, in place from an A stored m×k with leading dimension `lda`; 2, in place
 /// from an A stored k×m (transposed) with leading dimension `lda`. Modes 1 and 2 need
-/// mr == KISO_MR. beta == 0 never reads C.
+/// mr == KISO_MR. beta == 0 never reads C. Unless `next` is NULL, the kc/8 cache lines from
+/// `next` on (a slice of the next B̃ panel) are fetched into L2 meanwhile, one every 8 steps.
 #ifndef KISO_TILE
 #define KISO_TILE KISO_NAME(tile)
 static inline __attribute__((always_inline))
 void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restrict a, long lda,
                      const float *restrict b, long ldbt, float *restrict c, long ldc, float alpha, float beta,
-                     long mr, long nr) {
+                     long mr, long nr, const float *next) {
     vf acc[KISO_MR][KISO_NV];
     for (int r = 0; r < KISO_MR; r++)
         for (int v = 0; v < nvu; v++) acc[r][v] = (vf){0};
     for (int r = 0; r < mr; r++) __builtin_prefetch(c + r * ldc, 1);
-    for (long p = 0; p < kc; p++) {
-        vf bv[KISO_NV];
-        for (int v = 0; v < nvu; v++) bv[v] = *(const vfu *)(b + v * KISO_VL);
-        for (int r = 0; r < KISO_MR; r++) {
-            vf av = SPLAT(mode == 1 ? a[r * lda] : a[r]);
-            for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];
-        }
-        a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;
-        b += ldbt;
+#define KISO_GENERIC_STEP {                                                             \
+        vf bv[KISO_NV];                                                                  \
+        for (int v = 0; v < nvu; v++) bv[v] = *(const vfu *)(b + v * KISO_VL);           \
+        for (int r = 0; r < KISO_MR; r++) {                                              \
+            vf av = SPLAT(mode == 1 ? a[r * lda] : a[r]);                                \
+            for (int v = 0; v < nvu; v++) acc[r][v] += av * bv[v];                       \
+        }                                                                                \
+        a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;                                  \
+        b += ldbt;                                                                       \
     }
+    long p = 0;
+    if (next) {     // steps of 8, each fetching one line of the next panel into L2
+        const char *ahead = (const char *)next;
+        for (; p + 8 <= kc; p += 8) {
+            __builtin_prefetch(ahead, 0, 2);
+            ahead += 64;
+            for (int q = 0; q < 8; q++) KISO_GENERIC_STEP
+        }
+    }
+    for (; p < kc; p++) KISO_GENERIC_STEP
+#undef KISO_GENERIC_STEP
     if (alpha != 1)
         for (int r = 0; r < KISO_MR; r++)
             for (int v = 0; v < nvu; v++) acc[r][v] *= alpha;
@@ -220,12 +235,12 @@ void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restri
 /// One register tile (see tile) whose Ã is read in `mode` 0 (packed), 1 or 2 (in place).
 static void KISO_NAME(micro_kernel)(int mode, long kc, const float *restrict a, long lda,
                                     const float *restrict b, long ldbt, float *restrict c, long ldc, float alpha, float beta,
-                                    long mr, long nr) {
+                                    long mr, long nr, const float *next) {
     long nvu = (nr + KISO_VL - 1) / KISO_VL;
-#define KISO_TILE_N(n) do {                                                                       \
-        if (mode == 1) KISO_TILE(n, 1, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr);        \
-        else if (mode == 2) KISO_TILE(n, 2, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr);   \
-        else KISO_TILE(n, 0, kc, a, 0, b, ldbt, c, ldc, alpha, beta, mr, nr);                    \
+#define KISO_TILE_N(n) do {                                                                             \
+        if (mode == 1) KISO_TILE(n, 1, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr, next);        \
+        else if (mode == 2) KISO_TILE(n, 2, kc, a, lda, b, ldbt, c, ldc, alpha, beta, mr, nr, next);   \
+        else KISO_TILE(n, 0, kc, a, 0, b, ldbt, c, ldc, alpha, beta, mr, nr, next);                    \
     } while (0)
     switch (nvu) {
     case 1: KISO_TILE_N(1); break;
@@ -329,14 +344,23 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
                     int inPlace = jr < ncFull;
                     const float *panelB = inPlace ? bBlock + jr : bufB + (jr - ncFull) * kc;
                     long ldbt = inPlace ? ldb : KISO_NR;
+                    // The next packed panel, which the tiles of this one fetch into L2 a slice
+                    // each (kc/8 lines, NR/2 tiles to cover it); NULL where there is none, and
+                    // for shallow blocks, whose panels are small and whose tiles run faster
+                    // without the prefetching loop.
+                    const float *nextB = kc >= KISO_PREFETCH_MIN_DEPTH && jr + KISO_NR < nc && jr + KISO_NR >= ncFull
+                                       ? bufB + (jr + KISO_NR - ncFull) * kc : NULL;
+                    long slice = kc / 8 * (64 / (long)sizeof(float));
                     for (long ir = 0; ir < mc; ir += KISO_MR) {
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
                         float *cTile = c + (ic + ir) * ldc + jc + jr;
+                        long offset = ir / KISO_MR * slice;
+                        const float *next = nextB && offset < KISO_NR * kc ? nextB + offset : NULL;
                         if (ir < mcFull)
                             KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
-                                                    panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr);
+                                                    panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr, next);
                         else
-                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr);
+                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr, next);
                     }
                 }
             }

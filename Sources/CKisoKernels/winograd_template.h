@@ -143,10 +143,10 @@ static void KW_NAME(winograd_multiply)(long rows, long k, long n, const float *a
             for (long r0 = 0; r0 < fullRows; r0 += 12) {
                 const float *ar0 = a + r0 * ar;
                 float *ct = c + r0 * ldc + j0;
-                if (ak == 1 && nr > KISO_CONV_VL) KW_TILE12(2, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
-                else if (ak == 1) KW_TILE12(1, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
-                else if (nr > KISO_CONV_VL) KW_TILE12(2, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
-                else KW_TILE12(1, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr);
+                if (ak == 1 && nr > KISO_CONV_VL) KW_TILE12(2, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr, NULL);
+                else if (ak == 1) KW_TILE12(1, 1, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr, NULL);
+                else if (nr > KISO_CONV_VL) KW_TILE12(2, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr, NULL);
+                else KW_TILE12(1, 2, k, ar0, lda, b + j0, ldb, ct, ldc, 1, beta, 12, nr, NULL);
             }
         }
         rows -= fullRows;       // the last few rows, in the tiles below
