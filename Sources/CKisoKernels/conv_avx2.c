@@ -11,11 +11,4 @@ const kiso_conv_impl kiso_conv_impl_avx2 = { conv_wide_avx2, conv_filter_gradien
     winograd_input_transform_avx2, winograd_output_transform_avx2, winograd_gradient_transform_avx2,
     winograd4_input_transform_avx2, winograd4_output_transform_avx2, winograd4_gradient_transform_avx2, winograd_multiply_avx2 };
 
-// The pooling kernels, also for the AVX-512 table (conv_avx512.c).
-void kiso_max_pool_2x2_avx2(const float *in, long planes, long h, long w, float *out, int *arg) {
-    max_pool_2x2_avx2(in, planes, h, w, out, arg);
-}
-void kiso_max_pool_2x2_backward_avx2(const float *dout, const int *arg, long planes, long h, long w, float *dx) {
-    max_pool_2x2_backward_avx2(dout, arg, planes, h, w, dx);
-}
 #endif

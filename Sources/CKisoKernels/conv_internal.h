@@ -29,8 +29,6 @@ extern const kiso_conv_impl kiso_conv_impl_portable;
 #if defined(__x86_64__)
 extern const kiso_conv_impl kiso_conv_impl_avx2;
 extern const kiso_conv_impl kiso_conv_impl_avx512;
-void kiso_max_pool_2x2_avx2(const float *in, long planes, long h, long w, float *out, int *arg);
-void kiso_max_pool_2x2_backward_avx2(const float *dout, const int *arg, long planes, long h, long w, float *dx);
 #endif
 
 /// x rounded up to a multiple of m.

@@ -147,6 +147,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             checkElementwise()
             checkFloat16Rounding()
             checkTranspose()
+            checkMaxPool2x2()
             #expect(throws: Never.self) { try checkConvolutionKernels() }
             #expect(throws: Never.self) { try checkConvolutionKernels(winograd: true) }
         }
@@ -308,6 +309,42 @@ private func checkFloat16Rounding(sourceLocation: SourceLocation = #_sourceLocat
         }
     }
     #expect(mismatches == 0, "\(mismatches) of \(inputs.count) float16 roundings differ", sourceLocation: sourceLocation)
+}
+
+/// The 2×2, stride-2 max pooling kernels of the current path against a scalar loop, exactly:
+/// plane widths whose pooled rows are 1 output, tails of 4 and 8 lanes, one and two whole
+/// 16-lane steps and a step plus one or a few; values in steps of ½ so that windows tie (the
+/// first of top-left, top-right, bottom-left, bottom-right wins). The backward pass writes every
+/// element of dx (it starts as NaN), the gradient on the winner and 0 elsewhere, and neither
+/// pass writes past its output (sentinels after the end stay).
+private func checkMaxPool2x2(sourceLocation: SourceLocation = #_sourceLocation) {
+    for (height, width) in [(2, 2), (4, 6), (2, 8), (4, 14), (6, 16), (2, 24), (4, 28), (2, 32), (2, 34), (4, 40), (2, 64), (2, 70)] {
+        let planes = 3, (oh, ow) = (height / 2, width / 2), outputs = planes * oh * ow, sentinel: Float = 12345
+        let x = matrix(planes * height * width, seed: UInt64(width)).map { ($0 * 4).rounded() / 2 }
+        var out = [Float](repeating: 0, count: outputs + 16), arg = [Int32](repeating: -7, count: outputs + 16)
+        out[outputs...].withUnsafeMutableBufferPointer { $0.update(repeating: sentinel) }
+        Kernels.maxPool2x2(x, planes: planes, height: height, width: width, output: &out, argmax: &arg)
+        var wantOut: [Float] = [], wantArg: [Int32] = []
+        for p in 0..<planes { for y in 0..<oh { for xo in 0..<ow {
+            var best = -Float.infinity, at = -1
+            for i in [2 * y * width + 2 * xo, 2 * y * width + 2 * xo + 1, (2 * y + 1) * width + 2 * xo, (2 * y + 1) * width + 2 * xo + 1]
+            where x[p * height * width + i] > best { (best, at) = (x[p * height * width + i], i) }
+            wantOut.append(best)
+            wantArg.append(Int32(at))
+        } } }
+        #expect(Array(out[..<outputs]) == wantOut, "max pool \(height)×\(width) on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+        #expect(Array(arg[..<outputs]) == wantArg, "argmax \(height)×\(width) on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+        #expect(out[outputs...].allSatisfy { $0 == sentinel } && arg[outputs...].allSatisfy { $0 == -7 }, sourceLocation: sourceLocation)
+
+        let dout = matrix(outputs, seed: 7)
+        var dx = [Float](repeating: .nan, count: planes * height * width + 16)
+        dx[(planes * height * width)...].withUnsafeMutableBufferPointer { $0.update(repeating: sentinel) }
+        Kernels.maxPool2x2Backward(dout, argmax: wantArg, planes: planes, height: height, width: width, into: &dx)
+        var wantDX = [Float](repeating: 0, count: planes * height * width)
+        for p in 0..<planes { for o in 0..<(oh * ow) { wantDX[p * height * width + Int(wantArg[p * oh * ow + o])] = dout[p * oh * ow + o] } }
+        #expect(Array(dx[..<(planes * height * width)]) == wantDX, "max pool backward \(height)×\(width) on \(Kernels.dispatchPath)", sourceLocation: sourceLocation)
+        #expect(dx[(planes * height * width)...].allSatisfy { $0 == sentinel }, sourceLocation: sourceLocation)
+    }
 }
 
 /// Checks relu (maximum with a scalar), a·b + c and the bias-row add against scalar loops
