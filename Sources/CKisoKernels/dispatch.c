@@ -134,21 +134,42 @@ void kiso_transpose(const float *src, long rows, long cols, long lds, float *dst
 
 // MARK: - Cache sizes
 
-long kiso_l1d_cache_bytes(void) {
-    static long bytes = -1;
-    long known = __atomic_load_n(&bytes, __ATOMIC_RELAXED);
+/// One cache level's size in bytes, read once: `sysconf(linuxName)` on Linux, `sysctl(appleName)`
+/// on macOS; 0 where unknown.
+static long cache_bytes(long *memo, int linuxName, const char *appleName) {
+    long known = __atomic_load_n(memo, __ATOMIC_RELAXED);
     if (known >= 0) return known;
     long found = 0;
 #if defined(__APPLE__)
+    (void)linuxName;
     long long value = 0;
     size_t size = sizeof value;
-    if (sysctlbyname("hw.l1dcachesize", &value, &size, NULL, 0) == 0 && value > 0) found = (long)value;
-#elif defined(_SC_LEVEL1_DCACHE_SIZE)
-    long value = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+    if (sysctlbyname(appleName, &value, &size, NULL, 0) == 0 && value > 0) found = (long)value;
+#else
+    (void)appleName;
+    long value = linuxName >= 0 ? sysconf(linuxName) : -1;
     if (value > 0) found = value;
 #endif
-    __atomic_store_n(&bytes, found, __ATOMIC_RELAXED);
+    __atomic_store_n(memo, found, __ATOMIC_RELAXED);
     return found;
+}
+
+long kiso_l1d_cache_bytes(void) {
+    static long bytes = -1;
+#if defined(_SC_LEVEL1_DCACHE_SIZE)
+    return cache_bytes(&bytes, _SC_LEVEL1_DCACHE_SIZE, "hw.l1dcachesize");
+#else
+    return cache_bytes(&bytes, -1, "hw.l1dcachesize");
+#endif
+}
+
+long kiso_l2_cache_bytes(void) {
+    static long bytes = -1;
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    return cache_bytes(&bytes, _SC_LEVEL2_CACHE_SIZE, "hw.l2cachesize");
+#else
+    return cache_bytes(&bytes, -1, "hw.l2cachesize");
+#endif
 }
 
 // MARK: - Scratch buffers

@@ -27,6 +27,8 @@ const kiso_impl *kiso_current_impl(void);
 
 /// The L1 data cache of the CPU in bytes (sysconf on Linux, sysctl on macOS), 0 where unknown.
 long kiso_l1d_cache_bytes(void);
+/// The L2 cache of one core in bytes (sysconf on Linux, sysctl on macOS), 0 where unknown.
+long kiso_l2_cache_bytes(void);
 
 /// A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread
 /// (`slot` 0 or 1); reused across calls and freed when the thread exits.

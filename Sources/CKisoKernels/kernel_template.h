@@ -5,7 +5,8 @@
 //   KISO_MR      rows of the register tile (micro-kernel height)
 //   KISO_NV      vectors per tile row; the tile is KISO_MR × (KISO_NV·KISO_VL)
 //   KISO_KC, KISO_MC, KISO_NC   cache blocks (k depth, rows of A, columns of B)
-//   KISO_KC_LARGE_L1  optionally, the depth block on CPUs with an L1 data cache of 48 KB or more
+//   KISO_KC_LARGE_CACHE  optionally, the depth block on CPUs with an L1 data cache of 48 KB or more
+//                or an L2 of 512 KB or more per core
 //   KISO_CONV_TABLE  the path's convolution kernels (a kiso_conv_impl from conv_<path>.c)
 //   KISO_TILE    optionally, a hand-written register tile with the contract of tile() below
 // and wrapping the include in `#pragma clang attribute push(target(...))` so every function
@@ -295,11 +296,12 @@ static void KISO_NAME(dot_tail)(int transB, long m, long w, long k, float alpha,
 
 // MARK: - Driver
 
-/// Depth of the cache blocks: KISO_KC, or KISO_KC_LARGE_L1 where the path defines it and the
-/// CPU's L1 data cache holds 48 KB or more.
+/// Depth of the cache blocks: KISO_KC, or KISO_KC_LARGE_CACHE where the path defines it and the
+/// CPU's L1 data cache holds 48 KB or more or its L2 holds 512 KB or more per core.
 static long KISO_NAME(depth_block)(void) {
-#ifdef KISO_KC_LARGE_L1
-    return kiso_l1d_cache_bytes() >= 48 * 1024 ? KISO_KC_LARGE_L1 : KISO_KC;
+#ifdef KISO_KC_LARGE_CACHE
+    int large = kiso_l1d_cache_bytes() >= 48 * 1024 || kiso_l2_cache_bytes() >= 512 * 1024;
+    return large ? KISO_KC_LARGE_CACHE : KISO_KC;
 #else
     return KISO_KC;
 #endif

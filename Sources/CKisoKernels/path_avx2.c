@@ -7,10 +7,12 @@
 #ifndef KISO_KC
 #define KISO_KC 256
 #endif
-// With a 48 KB L1 (Ice Lake and later, Zen 5) the B panel of 512 × 16 floats (32 KB) still
-// leaves room for A's: 2048³ ran 1–2 % faster than with 256 on an Emerald Rapids Xeon
-// (interleaved runs). A 32 KB L1 (Haswell … Zen 4) keeps 256.
-#define KISO_KC_LARGE_L1 512
+// Depth blocks of 512 where the caches allow, 256 elsewhere. 512 × 16 floats of B (32 KB) plus
+// A's 6-row panel leave a 48 KB L1 room (Emerald Rapids Xeon: 2048³ 1–2 % faster), and with a
+// 512 KB L2 the whole 144 × 512 block of A (288 KB) stays in L2 while B streams through a 32 KB
+// L1 (Zen 3 EPYC: 1000³ 5–12 % faster in interleaved runs; half as many passes over C). Haswell
+// to Skylake client cores (32 KB L1, 256 KB L2) keep 256: their L2 would not hold that A block.
+#define KISO_KC_LARGE_CACHE 512
 #ifndef KISO_MC
 #define KISO_MC 144
 #endif
