@@ -154,22 +154,22 @@ static long cache_bytes(long *memo, int linuxName, const char *appleName) {
     return found;
 }
 
+#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
+#define KISO_SC_L1D _SC_LEVEL1_DCACHE_SIZE
+#define KISO_SC_L2 _SC_LEVEL2_CACHE_SIZE
+#else
+#define KISO_SC_L1D (-1)
+#define KISO_SC_L2 (-1)
+#endif
+
 long kiso_l1d_cache_bytes(void) {
     static long bytes = -1;
-#if defined(_SC_LEVEL1_DCACHE_SIZE)
-    return cache_bytes(&bytes, _SC_LEVEL1_DCACHE_SIZE, "hw.l1dcachesize");
-#else
-    return cache_bytes(&bytes, -1, "hw.l1dcachesize");
-#endif
+    return cache_bytes(&bytes, KISO_SC_L1D, "hw.l1dcachesize");
 }
 
 long kiso_l2_cache_bytes(void) {
     static long bytes = -1;
-#if defined(_SC_LEVEL2_CACHE_SIZE)
-    return cache_bytes(&bytes, _SC_LEVEL2_CACHE_SIZE, "hw.l2cachesize");
-#else
-    return cache_bytes(&bytes, -1, "hw.l2cachesize");
-#endif
+    return cache_bytes(&bytes, KISO_SC_L2, "hw.l2cachesize");
 }
 
 // MARK: - Scratch buffers
