@@ -10,8 +10,9 @@
 // Depth blocks of 512 where the caches allow, 256 elsewhere. 512 × 16 floats of B (32 KB) plus
 // A's 6-row panel leave a 48 KB L1 room (Emerald Rapids Xeon: 2048³ 1–2 % faster), and with a
 // 512 KB L2 the whole 144 × 512 block of A (288 KB) stays in L2 while B streams through a 32 KB
-// L1 (Zen 3 EPYC: 1000³ 5–12 % faster in interleaved runs; half as many passes over C). Haswell
-// to Skylake client cores (32 KB L1, 256 KB L2) keep 256: their L2 would not hold that A block.
+// L1 (Zen 3 EPYC: 1000³ 2–7 % and 2048³ 3–5 % faster in interleaved runs; C is passed over half
+// as often). Haswell to Skylake client cores (32 KB L1, 256 KB L2) keep 256: their L2 would not
+// hold that A block.
 #define KISO_KC_LARGE_CACHE 512
 #ifndef KISO_MC
 #define KISO_MC 144
