@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kiso serve page in a real browser: installs Debian's chromium and chromium-driver when
-# missing, makes a virtual environment with Selenium, builds kiso, serves the book's weights on a
-# free loopback port, runs Tests/Browser/draw_digit.py, and stops the server. Fails on any failure.
+# missing, makes a virtual environment with Selenium, builds kiso (unless KISO_BROWSER_BINARY names
+# one), serves the book's weights on a free loopback port, runs Tests/Browser/draw_digit.py, and
+# stops the server. Fails on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,9 +24,15 @@ venv=.build/browser-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check selenium
 
-swift build -c release --product kiso
+# .ci/run passes the kiso that `swift test -c release` has just built from this tree (built for
+# testing, but the same program); run alone, this script builds its own.
+kiso="${KISO_BROWSER_BINARY:-}"
+if [ -z "$kiso" ]; then
+    swift build -c release --product kiso
+    kiso=.build/release/kiso
+fi
 log=$(mktemp)
-.build/release/kiso serve "${weights[@]}" --port 0 >"$log" 2>&1 &
+"$kiso" serve "${weights[@]}" --port 0 >"$log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 port=""

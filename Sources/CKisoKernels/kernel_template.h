@@ -370,12 +370,15 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
     }
 }
 
-/// sgemm on one thread: the blocked product, with a narrow last column tail (n mod KISO_NR
-/// ≤ 4 columns of a narrow product with A not transposed) done as dot products.
+/// sgemm on one thread: the blocked product, with a narrow last column tail (n mod KISO_NR, or
+/// else n mod KISO_VL, when that is ≤ 4 columns of a narrow product with A not transposed) done
+/// as dot products. With 32-column tiles, 50 columns are a whole tile, a one-vector tile and 2
+/// dot products rather than a whole tile and a two-vector tile of which 14 lanes are padding.
 static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb,
                              float beta, float *c, long ldc) {
     long w = n % KISO_NR;
+    if (w > 4) w = n % KISO_VL;
     if (!transA && n > KISO_NR && n <= KISO_DIRECT_MAX_N && w <= 4 && w > 0 && k >= 4 * KISO_VL) {
         KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc);
         long j0 = n - w;

@@ -88,6 +88,9 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             GemmCase(m: 9, k: 40, n: 50, transposeB: tB).check()
             GemmCase(m: 5, k: 33, n: 19, transposeB: tB, alpha: -2, beta: 1, pad: 3).check()
             GemmCase(m: 1, k: 100, n: 20, transposeB: tB, alpha: 0.5, beta: -0.75).check()
+            // 2 columns past a whole vector but not past a whole tile (AVX-512: 32 + 16 + 2).
+            GemmCase(m: 13, k: 70, n: 50, transposeB: tB, alpha: -0.5, beta: 0.25, pad: 2).check()
+            GemmCase(m: 7, k: 70, n: 26, transposeB: tB).check()
         }
     }
 
@@ -161,7 +164,9 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     func checkTileEdges(sourceLocation: SourceLocation = #_sourceLocation) {
         let (mr, nr) = Kernels.gemmTile
         let rows = [1, mr - 1, mr, mr + 1, 2 * mr + 3, 6 * mr, 6 * mr + 1].filter { $0 > 0 }
-        let columns = [1, nr / 2 - 1, nr / 2 + 1, nr - 1, nr, nr + 1, nr + 5, 2 * nr + 3, 4 * nr + 2, 4 * nr + 19].filter { $0 > 0 }
+        // nr + nr/2 + 2: a whole tile, a one-vector tile and a 2-column dot-product tail.
+        let columns = [1, nr / 2 - 1, nr / 2 + 1, nr - 1, nr, nr + 1, nr + 5, nr + nr / 2 + 2, 2 * nr + 3, 4 * nr + 2,
+                       4 * nr + 19].filter { $0 > 0 }
         let depths = [1, 7, 61, 259, 523]   // past one depth block of 256 (AVX2) and of 512 (AVX-512)
         var index = 0
         for m in rows {
