@@ -184,9 +184,11 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     }
 
     /// The transpose kernel against an index loop, for shapes with and without whole 8×8
-    /// blocks, from a single element up to one that splits over threads.
+    /// blocks, from a single element up to one that splits over threads, with every width of
+    /// a partial last block (1 … 7 columns past a multiple of 8).
     func checkTranspose(sourceLocation: SourceLocation = #_sourceLocation) {
-        for (rows, cols) in [(1, 1), (1, 9), (9, 1), (8, 8), (7, 13), (16, 24), (16, 7), (24, 14), (16, 28), (50, 784), (33, 65), (300, 301)] {
+        for (rows, cols) in [(1, 1), (1, 9), (9, 1), (8, 8), (7, 13), (16, 24), (16, 7), (24, 14), (16, 28), (8, 10),
+                             (16, 11), (8, 15), (50, 784), (33, 65), (300, 301)] {
             let source = matrix(rows * cols, seed: UInt64(rows * 1000 + cols))
             var target = [Float](repeating: .nan, count: rows * cols)
             source.withUnsafeBufferPointer { s in
