@@ -174,37 +174,43 @@ long kiso_l2_cache_bytes(void) {
 
 // MARK: - Scratch buffers
 
-typedef struct { float *ptr[2]; size_t floats[2]; } scratch_set;
+enum { SCRATCH_SLOTS = 3 };
+typedef struct { float *ptr[SCRATCH_SLOTS]; size_t floats[SCRATCH_SLOTS]; } scratch_set;
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
 static void scratch_free(void *value) {
     scratch_set *s = value;
-    free(s->ptr[0]);
-    free(s->ptr[1]);
+    for (int slot = 0; slot < SCRATCH_SLOTS; slot++) free(s->ptr[slot]);
     free(s);
 }
 
 static void scratch_key_init(void) { pthread_key_create(&scratch_key, scratch_free); }
 
-float *kiso_scratch(int slot, size_t floats) {
+float *kiso_scratch_or_null(int slot, size_t floats) {
     pthread_once(&scratch_once, scratch_key_init);
     scratch_set *s = pthread_getspecific(scratch_key);
     if (!s) {
         s = calloc(1, sizeof *s);
-        if (!s) abort();
+        if (!s) return NULL;
         pthread_setspecific(scratch_key, s);
     }
     if (s->floats[slot] < floats) {
-        free(s->ptr[slot]);
         size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
         void *p = NULL;
-        if (posix_memalign(&p, 64, bytes) != 0) abort();
+        if (posix_memalign(&p, 64, bytes) != 0) return NULL;
+        free(s->ptr[slot]);
         s->ptr[slot] = p;
         s->floats[slot] = floats;
     }
     return s->ptr[slot];
+}
+
+float *kiso_scratch(int slot, size_t floats) {
+    float *p = kiso_scratch_or_null(slot, floats);
+    if (!p) abort();
+    return p;
 }
 
 // MARK: - Flush-to-zero

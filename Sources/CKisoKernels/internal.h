@@ -6,12 +6,37 @@
 #include <stddef.h>
 #include "conv_internal.h"
 
+/// op(B) of a product whose rows of C are split over threads (kiso_sgemm_parallel), packed once
+/// for all of them rather than once per thread. Each depth block of op(B) is cut into bands of
+/// columns; a thread that reaches a block claims bands from the block's counter and packs them
+/// until none is left, then waits only for bands that another thread claimed and is packing.
+/// Nobody waits for a band nobody has claimed, so the parts may run on any number of threads,
+/// one after another included. Laid out by the path's shared_b_layout; the caller provides the
+/// buffers, with every counter and flag zero.
+typedef struct {
+    long depthBlock;        // depth of every block but the last (the path's balanced depth block)
+    long blocks;            // depth blocks: ceil(k / depthBlock)
+    long bands;             // bands of columns per depth block
+    long bandColumns;       // columns per band, a multiple of the tile width
+    long paddedColumns;     // n rounded up to the tile width
+    float *packed;          // k · paddedColumns floats: the block at depth pc starts at pc · paddedColumns
+    long *claimed;          // per block, the next band to claim (accessed atomically)
+    int *ready;             // per block and band, 1 once packed (accessed atomically)
+} kiso_shared_b;
+
 /// One instruction-set path: its register tile and all its kernels (the convolution kernels in
 /// a sub-table, instantiated from conv_template.h and winograd_template.h in conv_<path>.c).
 typedef struct {
     int mr, nr;
     void (*sgemm)(int transA, int transB, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+    /// Fills the sizes of a kiso_shared_b for a k×n op(B) (not its buffers); 0 when this path
+    /// does not share B for that product (n wider than one column block of the path).
+    int (*shared_b_layout)(long k, long n, kiso_shared_b *layout);
+    /// The sgemm of one part of a row split: rows [0, m) of op(A) and C, B packed in `shared`.
+    void (*sgemm_shared_b)(int transA, int transB, long m, long n, long k, float alpha,
+                           const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
+                           const kiso_shared_b *shared);
     void (*exp)(const float *x, float *y, long count);
     void (*sigmoid)(const float *x, float *y, long count);
     void (*max_scalar)(const float *x, float s, float *y, long count);
@@ -31,8 +56,16 @@ long kiso_l1d_cache_bytes(void);
 long kiso_l2_cache_bytes(void);
 
 /// A 64-byte aligned scratch buffer of at least `floats` floats, owned by the calling thread
-/// (`slot` 0 or 1); reused across calls and freed when the thread exits.
+/// (`slot` 0, 1 or 2; the sgemm uses 0 and 1 on every thread, and 2 for a B shared between
+/// threads on the thread that started the product); reused across calls and freed when the
+/// thread exits. Aborts if the memory cannot be had.
 float *kiso_scratch(int slot, size_t floats);
+/// kiso_scratch, or NULL (the slot left as it was) if the memory cannot be had.
+float *kiso_scratch_or_null(int slot, size_t floats);
+
+/// One step of a wait on another thread: a pause instruction, and after a few thousand of them
+/// a yield of the core (the awaited thread may have been preempted). `spins` counts from 0.
+void kiso_spin_pause(unsigned spins);
 
 extern const kiso_impl kiso_impl_portable;
 #if defined(__x86_64__)

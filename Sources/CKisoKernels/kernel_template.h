@@ -307,13 +307,59 @@ static long KISO_NAME(depth_block)(void) {
 #endif
 }
 
-/// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
-static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, float alpha,
-                             const float *a, long lda, const float *b, long ldb,
-                             float beta, float *c, long ldc) {
+/// The depth of every block but the last for a depth k: the path's depth block, evened out so
+/// that the last block is not much shallower than the others.
+static long KISO_NAME(balanced_depth)(long k) {
     long depthBlock = KISO_NAME(depth_block)();
     long kBlocks = (k + depthBlock - 1) / depthBlock;
-    long kcMax = (k + kBlocks - 1) / kBlocks;                       // balanced depth blocks
+    return (k + kBlocks - 1) / kBlocks;
+}
+
+/// Columns of B packed per claim when threads share it: the band pack_b reads row by row.
+enum { KISO_NAME(shared_b_band_panels) = 8 };
+
+/// The sizes of a B shared between the parts of a row split (see kiso_shared_b); 0 where n
+/// spans more than one column block, whose packed copies a part would have to overwrite.
+static int KISO_NAME(shared_b_layout)(long k, long n, kiso_shared_b *layout) {
+    if (n > KISO_NC || k <= 0 || n <= 0) return 0;
+    layout->depthBlock = KISO_NAME(balanced_depth)(k);
+    layout->blocks = (k + layout->depthBlock - 1) / layout->depthBlock;
+    layout->bandColumns = KISO_NAME(shared_b_band_panels) * KISO_NR;
+    layout->bands = (n + layout->bandColumns - 1) / layout->bandColumns;
+    layout->paddedColumns = (n + KISO_NR - 1) / KISO_NR * KISO_NR;
+    return 1;
+}
+
+/// Packs the depth block [pc, pc + kc) of op(B) into `shared` with the other parts: claims bands
+/// of columns until none is left, packing each, then waits until the bands claimed by others
+/// are packed too (they are being packed: a band is claimed only by a thread about to pack it).
+static const float *KISO_NAME(pack_shared_b)(const kiso_shared_b *shared, int transB, long pc, long kc, long n,
+                                             const float *bBlock, long ldb) {
+    long block = pc / shared->depthBlock;
+    float *packed = shared->packed + pc * shared->paddedColumns;
+    long *cursor = shared->claimed + block;
+    int *ready = shared->ready + block * shared->bands;
+    for (;;) {
+        long band = __atomic_fetch_add(cursor, 1, __ATOMIC_RELAXED);
+        if (band >= shared->bands) break;
+        long j0 = band * shared->bandColumns;
+        long cols = n - j0 < shared->bandColumns ? n - j0 : shared->bandColumns;
+        KISO_NAME(pack_b)(transB, kc, cols, transB ? bBlock + j0 * ldb : bBlock + j0, ldb, packed + j0 * kc);
+        __atomic_store_n(ready + band, 1, __ATOMIC_RELEASE);
+    }
+    for (long band = 0; band < shared->bands; band++)
+        for (unsigned spins = 0; !__atomic_load_n(ready + band, __ATOMIC_ACQUIRE); spins++)
+            kiso_spin_pause(spins);
+    return packed;
+}
+
+/// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
+/// With `shared` (one part of a row split, n within one column block), B is packed there
+/// together with the other parts rather than by this thread alone.
+static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, float alpha,
+                             const float *a, long lda, const float *b, long ldb,
+                             float beta, float *c, long ldc, const kiso_shared_b *shared) {
+    long kcMax = KISO_NAME(balanced_depth)(k);
     long mBlocks = (m + KISO_MC - 1) / KISO_MC;
     long mcMax = (m + mBlocks - 1) / mBlocks;
     mcMax = (mcMax + KISO_MR - 1) / KISO_MR * KISO_MR;
@@ -322,16 +368,20 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
     // With few row panels, packing B costs about as much as the products that reuse it: its
     // whole column panels are then read in place (rows ldb apart), and only a partial last panel
     // is packed.
-    int directB = !transB && m <= KISO_DIRECT_B_MAX_M;
+    int directB = !shared && !transB && m <= KISO_DIRECT_B_MAX_M;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
-    float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
+    float *bufB = shared ? NULL : kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
         long nc = n - jc < KISO_NC ? n - jc : KISO_NC;
         for (long pc = 0; pc < k; pc += kcMax) {
             long kc = k - pc < kcMax ? k - pc : kcMax;
             const float *bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
             long ncFull = directB ? nc / KISO_NR * KISO_NR : 0;
-            KISO_NAME(pack_b)(transB, kc, nc - ncFull, bBlock + ncFull, ldb, bufB);
+            const float *packedB = bufB;
+            if (shared)
+                packedB = KISO_NAME(pack_shared_b)(shared, transB, pc, kc, nc, bBlock, ldb);
+            else
+                KISO_NAME(pack_b)(transB, kc, nc - ncFull, bBlock + ncFull, ldb, bufB);
             float betaNow = pc == 0 ? beta : 1;
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
@@ -344,14 +394,14 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
                 for (long jr = 0; jr < nc; jr += KISO_NR) {
                     long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
                     int inPlace = jr < ncFull;
-                    const float *panelB = inPlace ? bBlock + jr : bufB + (jr - ncFull) * kc;
+                    const float *panelB = inPlace ? bBlock + jr : packedB + (jr - ncFull) * kc;
                     long ldbt = inPlace ? ldb : KISO_NR;
                     // The next packed panel, which the tiles of this one fetch into L2 a slice
                     // each (kc/8 lines, NR/2 tiles to cover it); NULL where there is none, and
                     // for shallow blocks, whose panels are small and whose tiles run faster
                     // without the prefetching loop.
                     const float *nextB = kc >= KISO_PREFETCH_MIN_DEPTH && jr + KISO_NR < nc && jr + KISO_NR >= ncFull
-                                       ? bufB + (jr + KISO_NR - ncFull) * kc : NULL;
+                                       ? packedB + (jr + KISO_NR - ncFull) * kc : NULL;
                     long slice = kc / 8 * (64 / (long)sizeof(float));
                     for (long ir = 0; ir < mc; ir += KISO_MR) {
                         long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
@@ -380,12 +430,21 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
     long w = n % KISO_NR;
     if (w > 4) w = n % KISO_VL;
     if (!transA && n > KISO_NR && n <= KISO_DIRECT_MAX_N && w <= 4 && w > 0 && k >= 4 * KISO_VL) {
-        KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
         long j0 = n - w;
         KISO_NAME(dot_tail)(transB, m, w, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta, c + j0, ldc);
         return;
     }
-    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
+}
+
+/// One part of a row split whose B is shared (see kiso_shared_b): the blocked product of rows
+/// [0, m) of op(A) and C with the whole of op(B), no dot-product tail (every part must cover
+/// the same columns of the shared B).
+static void KISO_NAME(sgemm_shared_b)(int transA, int transB, long m, long n, long k, float alpha,
+                                      const float *a, long lda, const float *b, long ldb,
+                                      float beta, float *c, long ldc, const kiso_shared_b *shared) {
+    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, shared);
 }
 
 // MARK: - Element-wise
@@ -510,6 +569,8 @@ const kiso_impl KISO_NAME(kiso_impl) = {
     .mr = KISO_MR,
     .nr = KISO_NR,
     .sgemm = KISO_NAME(sgemm),
+    .shared_b_layout = KISO_NAME(shared_b_layout),
+    .sgemm_shared_b = KISO_NAME(sgemm_shared_b),
     .exp = KISO_NAME(exp),
     .sigmoid = KISO_NAME(sigmoid),
     .max_scalar = KISO_NAME(max_scalar),

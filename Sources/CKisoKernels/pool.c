@@ -11,6 +11,7 @@
 // so a claim can only succeed for the job whose function it read (see claim()).
 
 #include "CKisoKernels.h"
+#include "internal.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -168,6 +169,10 @@ void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx) {
         if (spins < 4096) cpu_relax(); else sched_yield();
     }
     atomic_flag_clear(&pool_busy);
+}
+
+void kiso_spin_pause(unsigned spins) {
+    if (spins < 4096) cpu_relax(); else sched_yield();
 }
 
 int kiso_pool_worker_count(void) {

@@ -1,6 +1,8 @@
 // The sgemm split over threads of the pool (pool.c): by depth for a small C with a deep k, else
-// by rows of C (by columns when C is wide and short), on register-tile boundaries.
+// by rows of C (by columns when C is wide and short), on register-tile boundaries. A row split
+// with many rows per part packs B once for all parts (kiso_shared_b) instead of once per part.
 #include "CKisoKernels.h"
+#include "internal.h"
 #include <stdlib.h>
 
 /// The largest C (m·n elements) whose product is split by depth rather than by rows or columns:
@@ -8,19 +10,54 @@
 /// depth slices, each thread packing only its own slice of B.
 enum { DEPTH_SPLIT_MAX_OUTPUT = 1 << 14, DEPTH_SPLIT_MIN_DEPTH = 256 };
 
+/// The fewest register-tile rows per part, and tile columns of C, for which a row split shares
+/// one packed B: fewer rows read B in place (kernel_template.h's direct-B case), and a C a few
+/// tiles wide takes dot-product tails that differ from part to part.
+enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5 };
+
 /// One sgemm call and how it is split: `parts` slabs of C (rows or columns), or `parts` slices of
 /// the depth of which slice 0 accumulates into C and slice i > 0 into partials[i − 1] (m×n).
 typedef struct {
-    int transA, transB, byRows, byDepth;
+    int transA, transB, split;
     long m, n, k, lda, ldb, ldc, total, unit, units, parts;
     float alpha, beta;
     const float *a, *b;
     float *c, *partials;
+    const kiso_impl *impl;
+    const kiso_shared_b *sharedB;   // B packed once for every part of a row split, or NULL
 } sgemm_job;
+
+/// How kiso_sgemm_parallel splits an m×k·k×n product over `threads` threads on the current
+/// path, and into how many parts (`*parts`; 1 for KISO_SPLIT_NONE).
+static int plan(int threads, long m, long n, long k, float alpha, long *parts) {
+    *parts = 1;
+    if (m <= 0 || n <= 0 || threads <= 1 || k <= 0) return KISO_SPLIT_NONE;
+    if (m * n <= DEPTH_SPLIT_MAX_OUTPUT && k >= DEPTH_SPLIT_MIN_DEPTH * threads) {
+        *parts = threads;
+        return KISO_SPLIT_DEPTH;
+    }
+    int mr, nr;
+    kiso_sgemm_tile(&mr, &nr);
+    int byRows = m >= n || n < threads * nr * 2;
+    long unit = byRows ? mr : nr, total = byRows ? m : n;
+    long units = (total + unit - 1) / unit;
+    *parts = units < threads ? units : threads;
+    if (!byRows) return KISO_SPLIT_COLUMNS;
+    kiso_shared_b layout;
+    if (*parts >= 2 && alpha != 0 && m / *parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
+        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && kiso_current_impl()->shared_b_layout(k, n, &layout))
+        return KISO_SPLIT_ROWS_SHARED_B;
+    return KISO_SPLIT_ROWS;
+}
+
+int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha) {
+    long parts;
+    return plan(threads, m, n, k, alpha, &parts);
+}
 
 static void run_part(void *context, long part) {
     const sgemm_job *j = context;
-    if (j->byDepth) {
+    if (j->split == KISO_SPLIT_DEPTH) {
         long k0 = j->k * part / j->parts, k1 = j->k * (part + 1) / j->parts;
         const float *a = j->transA ? j->a + k0 * j->lda : j->a + k0;
         const float *b = j->transB ? j->b + k0 : j->b + k0 * j->ldb;
@@ -35,46 +72,87 @@ static void run_part(void *context, long part) {
     if (start > j->total) start = j->total;
     if (end > j->total) end = j->total;
     if (start >= end) return;
-    if (j->byRows) {
-        const float *a = j->transA ? j->a + start : j->a + start * j->lda;
-        kiso_sgemm(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta,
-                   j->c + start * j->ldc, j->ldc);
-    } else {
+    if (j->split == KISO_SPLIT_COLUMNS) {
         const float *b = j->transB ? j->b + start * j->ldb : j->b + start;
         kiso_sgemm(j->transA, j->transB, j->m, end - start, j->k, j->alpha, j->a, j->lda, b, j->ldb, j->beta,
                    j->c + start, j->ldc);
+        return;
     }
+    const float *a = j->transA ? j->a + start : j->a + start * j->lda;
+    if (j->sharedB)
+        j->impl->sgemm_shared_b(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb,
+                                j->beta, j->c + start * j->ldc, j->ldc, j->sharedB);
+    else
+        kiso_sgemm(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta,
+                   j->c + start * j->ldc, j->ldc);
+}
+
+/// The depth split: slice 0 into C, the others into partial products added to C at the end.
+/// Returns 0, having done nothing, if the partials cannot be allocated.
+static int run_depth_split(sgemm_job *j, int threads) {
+    j->partials = malloc(sizeof(float) * (size_t)((j->parts - 1) * j->m * j->n));
+    if (!j->partials) return 0;
+    kiso_parallel_run(j->parts, threads, run_part, j);
+    for (long part = 1; part < j->parts; part++) {
+        const float *partial = j->partials + (part - 1) * j->m * j->n;
+        for (long i = 0; i < j->m; i++) kiso_add_row(j->c + i * j->ldc, partial + i * j->n, j->c + i * j->ldc, 1, j->n);
+    }
+    free(j->partials);
+    return 1;
+}
+
+/// The row split with one packed B for all parts: the packed floats in the calling thread's
+/// scratch slot 2, zeroed claim counters and ready flags in one allocation. Returns 0, having
+/// done nothing, if memory is short.
+static int run_rows_shared_b(sgemm_job *j, int threads) {
+    kiso_shared_b shared;
+    const kiso_impl *impl = kiso_current_impl();
+    if (!impl->shared_b_layout(j->k, j->n, &shared)) return 0;
+    size_t counters = (size_t)shared.blocks, readyFlags = (size_t)(shared.blocks * shared.bands);
+    void *flags = calloc(1, counters * sizeof(long) + readyFlags * sizeof(int));
+    if (!flags) return 0;
+    shared.packed = kiso_scratch_or_null(2, (size_t)(j->k * shared.paddedColumns));
+    if (!shared.packed) {
+        free(flags);
+        return 0;
+    }
+    shared.claimed = flags;
+    shared.ready = (int *)(shared.claimed + counters);
+    j->impl = impl;
+    j->sharedB = &shared;
+    kiso_parallel_run(j->parts, threads, run_part, j);
+    free(flags);
+    return 1;
 }
 
 void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+    long parts;
+    int split = plan(threads, m, n, k, alpha, &parts);
     if (m <= 0 || n <= 0) return;
-    if (threads <= 1 || k <= 0) {
-        kiso_sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    sgemm_job j = {transA, transB, split, m, n, k, lda, ldb, ldc, 0, 0, 0, parts, alpha, beta, a, b, c, NULL, NULL, NULL};
+    switch (split) {
+    case KISO_SPLIT_DEPTH:
+        if (run_depth_split(&j, threads)) return;
+        break;
+    case KISO_SPLIT_ROWS:
+    case KISO_SPLIT_ROWS_SHARED_B:
+    case KISO_SPLIT_COLUMNS: {
+        int mr, nr;
+        kiso_sgemm_tile(&mr, &nr);
+        int byRows = split != KISO_SPLIT_COLUMNS;
+        j.total = byRows ? m : n;
+        j.unit = byRows ? mr : nr;
+        j.units = (j.total + j.unit - 1) / j.unit;
+        if (split == KISO_SPLIT_ROWS_SHARED_B) {
+            if (run_rows_shared_b(&j, threads)) return;
+            j.split = KISO_SPLIT_ROWS;
+        }
+        kiso_parallel_run(j.parts, threads, run_part, &j);
         return;
     }
-    sgemm_job j = {transA, transB, 0, 0, m, n, k, lda, ldb, ldc, 0, 0, 0, threads, alpha, beta, a, b, c, NULL};
-    if (m * n <= DEPTH_SPLIT_MAX_OUTPUT && k >= DEPTH_SPLIT_MIN_DEPTH * threads) {
-        j.byDepth = 1;
-        j.partials = malloc(sizeof(float) * (size_t)((threads - 1) * m * n));
-        if (!j.partials) {
-            kiso_sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        kiso_parallel_run(threads, threads, run_part, &j);
-        for (long part = 1; part < threads; part++) {
-            const float *partial = j.partials + (part - 1) * m * n;
-            for (long i = 0; i < m; i++) kiso_add_row(c + i * ldc, partial + i * n, c + i * ldc, 1, n);
-        }
-        free(j.partials);
-        return;
+    default:
+        break;
     }
-    int mr, nr;
-    kiso_sgemm_tile(&mr, &nr);
-    j.byRows = m >= n || n < threads * nr * 2;
-    j.total = j.byRows ? m : n;
-    j.unit = j.byRows ? mr : nr;
-    j.units = (j.total + j.unit - 1) / j.unit;
-    j.parts = j.units < threads ? j.units : threads;
-    kiso_parallel_run(j.parts, threads, run_part, &j);
+    kiso_sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

@@ -19,6 +19,7 @@ private struct GemmCase {
     var transposeA = false, transposeB = false
     var alpha: Float = 1, beta: Float = 0
     var pad = 0   // extra elements per stored row
+    var threads = 0   // 0: Kernels.sgemm's own choice; else kiso_sgemm_parallel on this many threads
 
     func check(sourceLocation: SourceLocation = #_sourceLocation) {
         let (rowsA, colsA) = transposeA ? (k, m) : (m, k)
@@ -29,9 +30,14 @@ private struct GemmCase {
         let c0 = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : matrix(m * ldc, seed: 3)
         var c = c0
         a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-            Kernels.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                          a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
-                          beta: beta, c: pc.baseAddress!, ldc: ldc)
+            if threads > 0 {
+                kiso_sgemm_parallel(Int32(threads), transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                                    pa.baseAddress!, lda, pb.baseAddress!, ldb, beta, pc.baseAddress!, ldc)
+            } else {
+                Kernels.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                              a: pa.baseAddress!, lda: lda, b: pb.baseAddress!, ldb: ldb,
+                              beta: beta, c: pc.baseAddress!, ldc: ldc)
+            }
         } } }
         var worst = 0.0
         for i in 0..<m {
@@ -110,8 +116,13 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     @Test func largeProductsUseThreadsAndStayExact() {
         #expect(Kernels.sgemmThreadCount(m: 300, n: 257, k: 200) == Swift.min(Kernels.maxThreads, 2) || Kernels.maxThreads > 2)
         #expect(Kernels.sgemmThreadCount(m: 100, n: 10, k: 50) == 1)
-        GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows
-        GemmCase(m: 40, k: 700, n: 300, transposeB: true, beta: 1).check() // split by columns
+        GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows, B shared
+        #expect(kiso_sgemm_parallel_split(2, 300, 257, 200, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B))
+        GemmCase(m: 70, k: 200, n: 60, threads: 2).check()             // split by rows, B packed per part
+        #expect(kiso_sgemm_parallel_split(2, 70, 60, 200, 1) == Int32(KISO_SPLIT_ROWS))
+        GemmCase(m: 40, k: 300, n: 300, transposeB: true, beta: 1).check() // split by columns
+        #expect(kiso_sgemm_parallel_split(2, 40, 300, 300, 1) == Int32(KISO_SPLIT_COLUMNS))
+        #expect(kiso_sgemm_parallel_split(2, 100, 50, 784, 1) == Int32(KISO_SPLIT_DEPTH))
         // Small C, deep k: split by depth (partial products added at the end), every transposition.
         for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
             GemmCase(m: 30, k: 900, n: 40, transposeA: tA, transposeB: tB).check()
@@ -146,6 +157,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
             GemmCase(m: 150, k: 300, n: 100).check()
             GemmCase(m: 5, k: 33, n: 19, transposeB: true, alpha: -2, beta: 1).check()   // dot-product tail
             checkTileEdges()
+            checkSharedPackedB()
             checkExpAndSigmoid()
             checkElementwise()
             checkFloat16Rounding()
@@ -179,6 +191,74 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
                              alpha: variant & 4 != 0 ? -0.5 : 1, beta: [0, 1, 0.25][index % 3], pad: index % 3)
                         .check(sourceLocation: sourceLocation)
                 }
+            }
+        }
+    }
+
+    /// The row split whose parts share one packed B, on the current path: at least 8 and a half
+    /// tile heights of rows per part (a partial last tile) and as many rows as columns (a row,
+    /// not a column, split), more columns than one band of 8 tile widths (a partial last band and
+    /// panel), a depth past one depth block of every path and a C too large for the depth split,
+    /// with every transposition, alpha/beta and padding; then the same product with both parts
+    /// on one thread (a nested call, which the pool runs inline), where the first part packs all
+    /// of B.
+    func checkSharedPackedB(sourceLocation: SourceLocation = #_sourceLocation) {
+        let (mr, nr) = Kernels.gemmTile
+        let n = 9 * nr + 3, k = 523
+        let m = Swift.max(17 * mr + 5, n + 5, 16384 / n + 1)
+        #expect(kiso_sgemm_parallel_split(2, m, n, k, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B), sourceLocation: sourceLocation)
+        // Too few rows per part, too narrow a C, alpha 0: each part packs B for itself.
+        #expect(kiso_sgemm_parallel_split(2, 2 * 8 * mr - 1, 5 * nr, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
+        #expect(kiso_sgemm_parallel_split(2, 2 * 8 * mr, 5 * nr, 100, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B), sourceLocation: sourceLocation)
+        #expect(kiso_sgemm_parallel_split(2, m, 5 * nr - 1, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
+        #expect(kiso_sgemm_parallel_split(2, m, n, k, 0) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
+        #expect(kiso_sgemm_parallel_split(1, m, n, k, 1) == Int32(KISO_SPLIT_NONE), sourceLocation: sourceLocation)
+        for (index, (tA, tB)) in [(false, false), (true, false), (false, true), (true, true)].enumerated() {
+            GemmCase(m: m, k: k, n: n, transposeA: tA, transposeB: tB, alpha: index == 1 ? -0.5 : 1,
+                     beta: [0, 1, 0.25, 0][index], pad: index, threads: 2).check(sourceLocation: sourceLocation)
+        }
+        GemmCase(m: m, k: 7, n: n, beta: 1, threads: 2).check(sourceLocation: sourceLocation)   // one shallow block
+        checkSharedPackedBNested(m: m, n: n, k: k, sourceLocation: sourceLocation)
+    }
+
+    /// kiso_sgemm_parallel from inside a chunk of the pool, so that it runs inline, its parts one
+    /// after the other on one thread: the result equals the same product run from outside.
+    private func checkSharedPackedBNested(m: Int, n: Int, k: Int, sourceLocation: SourceLocation) {
+        let a = matrix(m * k, seed: 4), b = matrix(k * n, seed: 5)
+        var expected = [Float](repeating: 0, count: m * n)
+        kiso_sgemm_parallel(2, 0, 0, m, n, k, 1, a, k, b, n, 0, &expected, n)
+        /// The operands and one output buffer per chunk, reached from the C chunk function.
+        final class Job {
+            let m, n, k: Int
+            let a, b: UnsafeMutablePointer<Float>
+            let outputs: [UnsafeMutablePointer<Float>]
+            init(m: Int, n: Int, k: Int, a: [Float], b: [Float]) {
+                (self.m, self.n, self.k) = (m, n, k)
+                self.a = .allocate(capacity: a.count)
+                self.a.initialize(from: a, count: a.count)
+                self.b = .allocate(capacity: b.count)
+                self.b.initialize(from: b, count: b.count)
+                outputs = (0..<2).map { _ in
+                    let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+                    c.initialize(repeating: .nan, count: m * n)
+                    return c
+                }
+            }
+            deinit {
+                a.deallocate()
+                b.deallocate()
+                for c in outputs { c.deallocate() }
+            }
+        }
+        let job = Job(m: m, n: n, k: k, a: a, b: b)
+        withExtendedLifetime(job) {
+            kiso_parallel_run(2, 2, { context, chunk in
+                let job = Unmanaged<Job>.fromOpaque(context!).takeUnretainedValue()
+                kiso_sgemm_parallel(2, 0, 0, job.m, job.n, job.k, 1, job.a, job.k, job.b, job.n, 0, job.outputs[chunk], job.n)
+            }, Unmanaged.passUnretained(job).toOpaque())
+            for c in job.outputs {
+                let output = Array(UnsafeBufferPointer(start: c, count: m * n))
+                #expect(output == expected, "nested row split with a shared B", sourceLocation: sourceLocation)
             }
         }
     }

@@ -49,10 +49,25 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 
 /// kiso_sgemm split over up to `threads` threads of the pool (kiso_parallel_run): by depth when C
 /// is small (m·n ≤ 16384) and k deep (≥ 256 per thread), the partial products added at the end;
-/// else by rows of C (by columns when C is wide and short) on register-tile boundaries. Runs on
-/// the calling thread alone when threads <= 1 or the pool is busy. Same result contract as kiso_sgemm.
+/// else by rows of C (by columns when C is wide and short) on register-tile boundaries. A row
+/// split with at least 8 tile heights of rows per part and 5 tile widths of columns packs B
+/// once for all parts rather than once per part. Runs on the calling thread alone when
+/// threads <= 1 or the pool is busy. Same result contract as kiso_sgemm.
 void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// How kiso_sgemm_parallel splits a product (see there).
+enum {
+    KISO_SPLIT_NONE = 0,          // the calling thread alone
+    KISO_SPLIT_ROWS = 1,          // slabs of rows of C, each part packing B for itself
+    KISO_SPLIT_ROWS_SHARED_B = 2, // slabs of rows of C, B packed once for all parts
+    KISO_SPLIT_COLUMNS = 3,       // slabs of columns of C
+    KISO_SPLIT_DEPTH = 4,         // slices of the depth, partial products added at the end
+};
+
+/// The split kiso_sgemm_parallel makes of an m×k·k×n product on `threads` threads on the current
+/// path (one of KISO_SPLIT_*); for tests and benchmarks.
+int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha);
 
 // MARK: Element-wise
 
