@@ -221,12 +221,16 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         checkSharedPackedBNested(m: m, n: n, k: k, sourceLocation: sourceLocation)
     }
 
-    /// kiso_sgemm_parallel from inside a chunk of the pool, so that it runs inline, its parts one
-    /// after the other on one thread: the result equals the same product run from outside.
+    /// Sharing B changes no bit of the result: the single-thread product, the same product split
+    /// over two threads, and that split from inside a chunk of the pool (run inline, its parts
+    /// one after the other on one thread) are equal. Packing moves values without rounding them,
+    /// and each element is still summed over the same depth blocks in the same order.
     private func checkSharedPackedBNested(m: Int, n: Int, k: Int, sourceLocation: SourceLocation) {
         let a = matrix(m * k, seed: 4), b = matrix(k * n, seed: 5)
-        var expected = [Float](repeating: 0, count: m * n)
-        kiso_sgemm_parallel(2, 0, 0, m, n, k, 1, a, k, b, n, 0, &expected, n)
+        var expected = [Float](repeating: 0, count: m * n), split = expected
+        kiso_sgemm(0, 0, m, n, k, 1, a, k, b, n, 0, &expected, n)
+        kiso_sgemm_parallel(2, 0, 0, m, n, k, 1, a, k, b, n, 0, &split, n)
+        #expect(split == expected, "row split with a shared B", sourceLocation: sourceLocation)
         /// The operands and one output buffer per chunk, reached from the C chunk function.
         final class Job {
             let m, n, k: Int
