@@ -10,10 +10,12 @@
 /// depth slices, each thread packing only its own slice of B.
 enum { DEPTH_SPLIT_MAX_OUTPUT = 1 << 14, DEPTH_SPLIT_MIN_DEPTH = 256 };
 
-/// The fewest register-tile rows per part, and tile columns of C, for which a row split shares
-/// one packed B: fewer rows read B in place (kernel_template.h's direct-B case), and a C a few
-/// tiles wide takes dot-product tails that differ from part to part.
-enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5 };
+/// The fewest register-tile rows per part, tile columns of C and elements of B for which a row
+/// split shares one packed B: fewer rows read B in place (kernel_template.h's direct-B case), a
+/// C a few tiles wide takes dot-product tails that differ from part to part, and a B under
+/// 256 KB packs from cache at little cost, where keeping its packed copy in the calling thread's
+/// scratch raised SimpleConvNet's peak RSS by 3.5 MB (its 4320×100·100×100 weight gradient).
+enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5, SHARED_B_MIN_FLOATS = 1 << 16 };
 
 /// One sgemm call and how it is split: `parts` slabs of C (rows or columns), or `parts` slices of
 /// the depth of which slice 0 accumulates into C and slice i > 0 into partials[i − 1] (m×n).
@@ -45,7 +47,7 @@ static int plan(int threads, long m, long n, long k, float alpha, long *parts) {
     if (!byRows) return KISO_SPLIT_COLUMNS;
     kiso_shared_b layout;
     if (*parts >= 2 && alpha != 0 && m / *parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
-        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && kiso_current_impl()->shared_b_layout(k, n, &layout))
+        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && k * n >= SHARED_B_MIN_FLOATS && kiso_current_impl()->shared_b_layout(k, n, &layout))
         return KISO_SPLIT_ROWS_SHARED_B;
     return KISO_SPLIT_ROWS;
 }

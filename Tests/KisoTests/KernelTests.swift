@@ -116,10 +116,10 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     @Test func largeProductsUseThreadsAndStayExact() {
         #expect(Kernels.sgemmThreadCount(m: 300, n: 257, k: 200) == Swift.min(Kernels.maxThreads, 2) || Kernels.maxThreads > 2)
         #expect(Kernels.sgemmThreadCount(m: 100, n: 10, k: 50) == 1)
-        GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows, B shared
-        #expect(kiso_sgemm_parallel_split(2, 300, 257, 200, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B))
-        GemmCase(m: 70, k: 200, n: 60, threads: 2).check()             // split by rows, B packed per part
-        #expect(kiso_sgemm_parallel_split(2, 70, 60, 200, 1) == Int32(KISO_SPLIT_ROWS))
+        GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows
+        #expect(kiso_sgemm_parallel_split(2, 300, 257, 200, 1) == Int32(KISO_SPLIT_ROWS))
+        GemmCase(m: 300, k: 300, n: 257, threads: 2).check()           // split by rows, B shared
+        #expect(kiso_sgemm_parallel_split(2, 300, 257, 300, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B))
         GemmCase(m: 40, k: 300, n: 300, transposeB: true, beta: 1).check() // split by columns
         #expect(kiso_sgemm_parallel_split(2, 40, 300, 300, 1) == Int32(KISO_SPLIT_COLUMNS))
         #expect(kiso_sgemm_parallel_split(2, 100, 50, 784, 1) == Int32(KISO_SPLIT_DEPTH))
@@ -198,19 +198,19 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     /// The row split whose parts share one packed B, on the current path: at least 8 and a half
     /// tile heights of rows per part (a partial last tile) and as many rows as columns (a row,
     /// not a column, split), more columns than one band of 8 tile widths (a partial last band and
-    /// panel), a depth past one depth block of every path and a C too large for the depth split,
-    /// with every transposition, alpha/beta and padding; then the same product with both parts
-    /// on one thread (a nested call, which the pool runs inline), where the first part packs all
-    /// of B.
+    /// panel), a depth past one depth block of every path, a B of more than 65536 elements and a
+    /// C too large for the depth split, with every transposition, alpha/beta and padding; then
+    /// the same product with both parts on one thread (a nested call, which the pool runs
+    /// inline), where the first part packs all of B.
     func checkSharedPackedB(sourceLocation: SourceLocation = #_sourceLocation) {
         let (mr, nr) = Kernels.gemmTile
-        let n = 9 * nr + 3, k = 523
+        let k = 523
+        let n = Swift.max(9 * nr + 3, 65536 / k + 1)
         let m = Swift.max(17 * mr + 5, n + 5, 16384 / n + 1)
         #expect(kiso_sgemm_parallel_split(2, m, n, k, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B), sourceLocation: sourceLocation)
-        // Too few rows per part, too narrow a C, alpha 0: each part packs B for itself.
-        #expect(kiso_sgemm_parallel_split(2, 2 * 8 * mr - 1, 5 * nr, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
-        #expect(kiso_sgemm_parallel_split(2, 2 * 8 * mr, 5 * nr, 100, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B), sourceLocation: sourceLocation)
+        // Too narrow a C, too small a B, alpha 0: each part packs B for itself.
         #expect(kiso_sgemm_parallel_split(2, m, 5 * nr - 1, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
+        #expect(kiso_sgemm_parallel_split(2, m, n, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
         #expect(kiso_sgemm_parallel_split(2, m, n, k, 0) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
         #expect(kiso_sgemm_parallel_split(1, m, n, k, 1) == Int32(KISO_SPLIT_NONE), sourceLocation: sourceLocation)
         for (index, (tA, tB)) in [(false, false), (true, false), (false, true), (true, true)].enumerated() {
