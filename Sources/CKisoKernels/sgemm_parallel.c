@@ -10,12 +10,33 @@
 /// depth slices, each thread packing only its own slice of B.
 enum { DEPTH_SPLIT_MAX_OUTPUT = 1 << 14, DEPTH_SPLIT_MIN_DEPTH = 256 };
 
-/// The fewest register-tile rows per part, tile columns of C and elements of B for which a row
-/// split shares one packed B: fewer rows read B in place (kernel_template.h's direct-B case), a
-/// C a few tiles wide takes dot-product tails that differ from part to part, and a B under
-/// 256 KB packs from cache at little cost, where keeping its packed copy in the calling thread's
-/// scratch raised SimpleConvNet's peak RSS by 3.5 MB (its 4320×100·100×100 weight gradient).
-enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5, SHARED_B_MIN_FLOATS = 1 << 16 };
+/// The fewest register-tile rows per part and tile columns of C for which a row split shares
+/// one packed B: fewer rows read B in place (kernel_template.h's direct-B case), and a C a few
+/// tiles wide takes dot-product tails that differ from part to part.
+enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5 };
+
+/// The parts share a packed depth block of B larger than this many bytes; −1 for the default,
+/// twice a core's L2 (512 KB where unknown). A block that large is read from the shared L3
+/// whichever core packed it, so packing it once saves the second packing (Zen 3, 512 KB L2:
+/// 1000³ and 2048³ on 2 threads 1–2 % faster). A smaller block stays in the L2 of the core that
+/// packed it, and sharing it makes the other core fetch half of it from there: an earlier form
+/// of sharing ran 0.88–0.99× as fast on an Intel Xeon with 2 MB L2s, and sharing SimpleConvNet's
+/// 100×100 weight-gradient B raised its peak RSS by 3.5 MB.
+static long shared_b_block_threshold = -1;
+
+void kiso_sgemm_set_shared_b_block_threshold(long bytes) {
+    __atomic_store_n(&shared_b_block_threshold, bytes < 0 ? -1 : bytes, __ATOMIC_RELAXED);
+}
+
+/// Whether the parts of a row split share the packed B laid out as `layout`.
+static int worth_sharing(const kiso_shared_b *layout) {
+    long threshold = __atomic_load_n(&shared_b_block_threshold, __ATOMIC_RELAXED);
+    if (threshold < 0) {
+        long l2 = kiso_l2_cache_bytes();
+        threshold = 2 * (l2 > 0 ? l2 : 512 * 1024);
+    }
+    return layout->depthBlock * layout->paddedColumns * (long)sizeof(float) > threshold;
+}
 
 /// One sgemm call and how it is split: `parts` slabs of C (rows or columns), or `parts` slices of
 /// the depth of which slice 0 accumulates into C and slice i > 0 into partials[i − 1] (m×n).
@@ -47,7 +68,8 @@ static int plan(int threads, long m, long n, long k, float alpha, long *parts) {
     if (!byRows) return KISO_SPLIT_COLUMNS;
     kiso_shared_b layout;
     if (*parts >= 2 && alpha != 0 && m / *parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
-        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && k * n >= SHARED_B_MIN_FLOATS && kiso_current_impl()->shared_b_layout(k, n, &layout))
+        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && kiso_current_impl()->shared_b_layout(k, n, &layout)
+        && worth_sharing(&layout))
         return KISO_SPLIT_ROWS_SHARED_B;
     return KISO_SPLIT_ROWS;
 }

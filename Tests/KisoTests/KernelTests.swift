@@ -118,8 +118,6 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         #expect(Kernels.sgemmThreadCount(m: 100, n: 10, k: 50) == 1)
         GemmCase(m: 300, k: 200, n: 257).check()                       // split by rows
         #expect(kiso_sgemm_parallel_split(2, 300, 257, 200, 1) == Int32(KISO_SPLIT_ROWS))
-        GemmCase(m: 300, k: 300, n: 257, threads: 2).check()           // split by rows, B shared
-        #expect(kiso_sgemm_parallel_split(2, 300, 257, 300, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B))
         GemmCase(m: 40, k: 300, n: 300, transposeB: true, beta: 1).check() // split by columns
         #expect(kiso_sgemm_parallel_split(2, 40, 300, 300, 1) == Int32(KISO_SPLIT_COLUMNS))
         #expect(kiso_sgemm_parallel_split(2, 100, 50, 784, 1) == Int32(KISO_SPLIT_DEPTH))
@@ -204,13 +202,16 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     /// inline), where the first part packs all of B.
     func checkSharedPackedB(sourceLocation: SourceLocation = #_sourceLocation) {
         let (mr, nr) = Kernels.gemmTile
-        let k = 523
-        let n = Swift.max(9 * nr + 3, 65536 / k + 1)
+        let k = 523, n = 9 * nr + 3
         let m = Swift.max(17 * mr + 5, n + 5, 16384 / n + 1)
+        // By default only packed blocks of B larger than twice a core's L2 are shared: one of
+        // 100 × 264 floats (105 KB) is packed by each part for itself.
+        #expect(kiso_sgemm_parallel_split(2, 300, 257, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
+        kiso_sgemm_set_shared_b_block_threshold(0)
+        defer { kiso_sgemm_set_shared_b_block_threshold(-1) }
         #expect(kiso_sgemm_parallel_split(2, m, n, k, 1) == Int32(KISO_SPLIT_ROWS_SHARED_B), sourceLocation: sourceLocation)
-        // Too narrow a C, too small a B, alpha 0: each part packs B for itself.
+        // Too narrow a C, alpha 0, one thread: each part packs B for itself.
         #expect(kiso_sgemm_parallel_split(2, m, 5 * nr - 1, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
-        #expect(kiso_sgemm_parallel_split(2, m, n, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
         #expect(kiso_sgemm_parallel_split(2, m, n, k, 0) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
         #expect(kiso_sgemm_parallel_split(1, m, n, k, 1) == Int32(KISO_SPLIT_NONE), sourceLocation: sourceLocation)
         for (index, (tA, tB)) in [(false, false), (true, false), (false, true), (true, true)].enumerated() {
