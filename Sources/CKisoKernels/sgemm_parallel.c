@@ -1,6 +1,7 @@
 // The sgemm split over threads of the pool (pool.c): by depth for a small C with a deep k, else
 // by rows of C (by columns when C is wide and short), on register-tile boundaries. A row split
-// with many rows per part packs B once for all parts (kiso_shared_b) instead of once per part.
+// with many rows per part and a large B packs B once for all parts (kiso_shared_b) instead of
+// once per part.
 #include "CKisoKernels.h"
 #include "internal.h"
 #include <stdlib.h>
@@ -38,8 +39,9 @@ static int worth_sharing(const kiso_shared_b *layout) {
     return layout->depthBlock * layout->paddedColumns * (long)sizeof(float) > threshold;
 }
 
-/// One sgemm call and how it is split: `parts` slabs of C (rows or columns), or `parts` slices of
-/// the depth of which slice 0 accumulates into C and slice i > 0 into partials[i − 1] (m×n).
+/// One sgemm call and how it is split: `parts` slabs of C (rows or columns) of `units` tiles of
+/// `unit` rows or columns (`total` in all), or `parts` slices of the depth of which slice 0
+/// accumulates into C and slice i > 0 into partials[i − 1] (m×n).
 typedef struct {
     int transA, transB, split;
     long m, n, k, lda, ldb, ldc, total, unit, units, parts;
@@ -47,36 +49,43 @@ typedef struct {
     const float *a, *b;
     float *c, *partials;
     const kiso_impl *impl;
-    const kiso_shared_b *sharedB;   // B packed once for every part of a row split, or NULL
+    kiso_shared_b shared;   // for KISO_SPLIT_ROWS_SHARED_B: its layout from plan(), its buffers when run
 } sgemm_job;
 
-/// How kiso_sgemm_parallel splits an m×k·k×n product over `threads` threads on the current
-/// path, and into how many parts (`*parts`; 1 for KISO_SPLIT_NONE).
-static int plan(int threads, long m, long n, long k, float alpha, long *parts) {
-    *parts = 1;
-    if (m <= 0 || n <= 0 || threads <= 1 || k <= 0) return KISO_SPLIT_NONE;
-    if (m * n <= DEPTH_SPLIT_MAX_OUTPUT && k >= DEPTH_SPLIT_MIN_DEPTH * threads) {
-        *parts = threads;
-        return KISO_SPLIT_DEPTH;
+/// Decides how kiso_sgemm_parallel splits the product of `j` (its m, n, k and alpha) over
+/// `threads` threads on the current path: sets split, parts, and for slabs total, unit and units
+/// (and the shared B's layout for KISO_SPLIT_ROWS_SHARED_B).
+static void plan(sgemm_job *j, int threads) {
+    j->parts = 1;
+    j->split = KISO_SPLIT_NONE;
+    if (j->m <= 0 || j->n <= 0 || threads <= 1 || j->k <= 0) return;
+    if (j->m * j->n <= DEPTH_SPLIT_MAX_OUTPUT && j->k >= DEPTH_SPLIT_MIN_DEPTH * threads) {
+        j->parts = threads;
+        j->split = KISO_SPLIT_DEPTH;
+        return;
     }
     int mr, nr;
     kiso_sgemm_tile(&mr, &nr);
-    int byRows = m >= n || n < threads * nr * 2;
-    long unit = byRows ? mr : nr, total = byRows ? m : n;
-    long units = (total + unit - 1) / unit;
-    *parts = units < threads ? units : threads;
-    if (!byRows) return KISO_SPLIT_COLUMNS;
-    kiso_shared_b layout;
-    if (*parts >= 2 && alpha != 0 && m / *parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
-        && n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && kiso_current_impl()->shared_b_layout(k, n, &layout)
-        && worth_sharing(&layout))
-        return KISO_SPLIT_ROWS_SHARED_B;
-    return KISO_SPLIT_ROWS;
+    int byRows = j->m >= j->n || j->n < threads * nr * 2;
+    j->unit = byRows ? mr : nr;
+    j->total = byRows ? j->m : j->n;
+    j->units = (j->total + j->unit - 1) / j->unit;
+    j->parts = j->units < threads ? j->units : threads;
+    j->impl = kiso_current_impl();
+    if (!byRows)
+        j->split = KISO_SPLIT_COLUMNS;
+    else if (j->parts >= 2 && j->alpha != 0 && j->m / j->parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
+             && j->n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && j->impl->shared_b_layout(j->k, j->n, &j->shared)
+             && worth_sharing(&j->shared))
+        j->split = KISO_SPLIT_ROWS_SHARED_B;
+    else
+        j->split = KISO_SPLIT_ROWS;
 }
 
 int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha) {
-    long parts;
-    return plan(threads, m, n, k, alpha, &parts);
+    sgemm_job j = {.m = m, .n = n, .k = k, .alpha = alpha};
+    plan(&j, threads);
+    return j.split;
 }
 
 static void run_part(void *context, long part) {
@@ -103,9 +112,9 @@ static void run_part(void *context, long part) {
         return;
     }
     const float *a = j->transA ? j->a + start : j->a + start * j->lda;
-    if (j->sharedB)
+    if (j->split == KISO_SPLIT_ROWS_SHARED_B)
         j->impl->sgemm_shared_b(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb,
-                                j->beta, j->c + start * j->ldc, j->ldc, j->sharedB);
+                                j->beta, j->c + start * j->ldc, j->ldc, &j->shared);
     else
         kiso_sgemm(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta,
                    j->c + start * j->ldc, j->ldc);
@@ -125,25 +134,20 @@ static int run_depth_split(sgemm_job *j, int threads) {
     return 1;
 }
 
-/// The row split with one packed B for all parts: the packed floats in the calling thread's
-/// scratch slot 2, zeroed claim counters and ready flags in one allocation. Returns 0, having
-/// done nothing, if memory is short.
+/// The row split with one packed B for all parts (layout from plan()): the packed floats in the
+/// calling thread's scratch slot 2, zeroed claim counters and ready flags in one allocation.
+/// Returns 0, having done nothing, if memory is short.
 static int run_rows_shared_b(sgemm_job *j, int threads) {
-    kiso_shared_b shared;
-    const kiso_impl *impl = kiso_current_impl();
-    if (!impl->shared_b_layout(j->k, j->n, &shared)) return 0;
-    size_t counters = (size_t)shared.blocks, readyFlags = (size_t)(shared.blocks * shared.bands);
+    size_t counters = (size_t)j->shared.blocks, readyFlags = (size_t)(j->shared.blocks * j->shared.bands);
     void *flags = calloc(1, counters * sizeof(long) + readyFlags * sizeof(int));
     if (!flags) return 0;
-    shared.packed = kiso_scratch_or_null(2, (size_t)(j->k * shared.paddedColumns));
-    if (!shared.packed) {
+    j->shared.packed = kiso_scratch_or_null(2, (size_t)(j->k * j->shared.paddedColumns));
+    if (!j->shared.packed) {
         free(flags);
         return 0;
     }
-    shared.claimed = flags;
-    shared.ready = (int *)(shared.claimed + counters);
-    j->impl = impl;
-    j->sharedB = &shared;
+    j->shared.claimed = flags;
+    j->shared.ready = (int *)(j->shared.claimed + counters);
     kiso_parallel_run(j->parts, threads, run_part, j);
     free(flags);
     return 1;
@@ -151,30 +155,23 @@ static int run_rows_shared_b(sgemm_job *j, int threads) {
 
 void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    long parts;
-    int split = plan(threads, m, n, k, alpha, &parts);
     if (m <= 0 || n <= 0) return;
-    sgemm_job j = {transA, transB, split, m, n, k, lda, ldb, ldc, 0, 0, 0, parts, alpha, beta, a, b, c, NULL, NULL, NULL};
-    switch (split) {
+    sgemm_job j = {.transA = transA, .transB = transB, .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc,
+                   .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c};
+    plan(&j, threads);
+    switch (j.split) {
     case KISO_SPLIT_DEPTH:
         if (run_depth_split(&j, threads)) return;
         break;
-    case KISO_SPLIT_ROWS:
     case KISO_SPLIT_ROWS_SHARED_B:
-    case KISO_SPLIT_COLUMNS: {
-        int mr, nr;
-        kiso_sgemm_tile(&mr, &nr);
-        int byRows = split != KISO_SPLIT_COLUMNS;
-        j.total = byRows ? m : n;
-        j.unit = byRows ? mr : nr;
-        j.units = (j.total + j.unit - 1) / j.unit;
-        if (split == KISO_SPLIT_ROWS_SHARED_B) {
-            if (run_rows_shared_b(&j, threads)) return;
-            j.split = KISO_SPLIT_ROWS;
-        }
+        if (run_rows_shared_b(&j, threads)) return;
+        j.split = KISO_SPLIT_ROWS;   // memory is short: each part packs B for itself
         kiso_parallel_run(j.parts, threads, run_part, &j);
         return;
-    }
+    case KISO_SPLIT_ROWS:
+    case KISO_SPLIT_COLUMNS:
+        kiso_parallel_run(j.parts, threads, run_part, &j);
+        return;
     default:
         break;
     }

@@ -50,9 +50,10 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 /// kiso_sgemm split over up to `threads` threads of the pool (kiso_parallel_run): by depth when C
 /// is small (m·n ≤ 16384) and k deep (≥ 256 per thread), the partial products added at the end;
 /// else by rows of C (by columns when C is wide and short) on register-tile boundaries. A row
-/// split with at least 8 tile heights of rows per part, 5 tile widths of columns and packed depth
-/// blocks of B larger than twice a core's L2 packs B once for all parts rather than once per part. Runs on the calling thread alone when
-/// threads <= 1 or the pool is busy. Same result contract as kiso_sgemm.
+/// split with at least 8 tile heights of rows per part, 5 tile widths of columns and packed
+/// depth blocks of B larger than twice a core's L2 packs B once for all parts rather than once
+/// per part. Runs on the calling thread alone when threads <= 1 or the pool is busy. Same result
+/// contract as kiso_sgemm.
 void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
