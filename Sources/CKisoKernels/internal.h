@@ -6,22 +6,29 @@
 #include <stddef.h>
 #include "conv_internal.h"
 
-/// op(B) of a product whose rows of C are split over threads (kiso_sgemm_parallel), packed once
-/// for all of them rather than once per thread. Each depth block of op(B) is cut into bands of
-/// columns; a thread that reaches a block claims bands from the block's counter and packs them
-/// until none is left, then waits only for bands that another thread claimed and is packing.
-/// Nobody waits for a band nobody has claimed, so the parts may run on any number of threads,
-/// one after another included. Laid out by the path's shared_b_layout; the caller provides the
-/// buffers, with every counter and flag zero.
+/// A row split of a product over threads (kiso_sgemm_parallel) whose op(B) is packed once for
+/// all of them rather than once per thread, and whose work is claimed as it goes rather than
+/// dealt out beforehand. The work comes in units, one block of rows of C over one depth block,
+/// claimed from one counter in order, depth block by depth block; a unit waits for the unit
+/// before it on the same rows. Each depth block of op(B) is cut into bands of columns; a thread
+/// that reaches a block claims bands from the block's counter and packs them until none is
+/// left, then waits only for bands that another thread claimed and is packing. Nobody waits for
+/// work nobody has claimed, so the product may run on any number of threads, one included.
+/// Laid out by the path's shared_b_layout; the caller provides the buffers, with every counter
+/// and flag zero.
 typedef struct {
     long depthBlock;        // depth of every block but the last (the path's balanced depth block)
     long blocks;            // depth blocks: ceil(k / depthBlock)
     long bands;             // bands of columns per depth block
     long bandColumns;       // columns per band, a multiple of the tile width
     long paddedColumns;     // n rounded up to the tile width
+    long rowBlock;          // rows of C per unit of work but the last, a multiple of the tile height
+    long rowBlocks;         // blocks of rows: ceil(m / rowBlock)
     float *packed;          // k · paddedColumns floats: the block at depth pc starts at pc · paddedColumns
-    long *claimed;          // per block, the next band to claim (accessed atomically)
-    int *ready;             // per block and band, 1 once packed (accessed atomically)
+    long *claimed;          // per depth block, the next band to claim (accessed atomically)
+    int *ready;             // per depth block and band, 1 once packed (accessed atomically)
+    long *nextUnit;         // the next unit of work to claim: depth block · rowBlocks + row block
+    long *finished;         // per row block, how many depth blocks are done (accessed atomically)
 } kiso_shared_b;
 
 /// One instruction-set path: its register tile and all its kernels (the convolution kernels in
@@ -30,10 +37,12 @@ typedef struct {
     int mr, nr;
     void (*sgemm)(int transA, int transB, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
-    /// Fills the sizes of a kiso_shared_b for a k×n op(B) (not its buffers); 0 when this path
-    /// does not share B for that product (n wider than one column block of the path).
-    int (*shared_b_layout)(long k, long n, kiso_shared_b *layout);
-    /// The sgemm of one part of a row split: rows [0, m) of op(A) and C, B packed in `shared`.
+    /// Fills the sizes of a kiso_shared_b for an m×k by k×n product split over `parts` threads
+    /// (not its buffers); 0 when this path does not share B for that product (n wider than one
+    /// column block of the path).
+    int (*shared_b_layout)(long m, long k, long n, long parts, kiso_shared_b *layout);
+    /// One thread's share of a row split with a shared B: the whole product, m×k by k×n, whose
+    /// units of work it claims from `shared` with the other threads until none is left.
     void (*sgemm_shared_b)(int transA, int transB, long m, long n, long k, float alpha,
                            const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc,
                            const kiso_shared_b *shared);

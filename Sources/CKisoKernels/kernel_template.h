@@ -318,15 +318,22 @@ static long KISO_NAME(balanced_depth)(long k) {
 /// Columns of B packed per claim when threads share it: the band pack_b reads row by row.
 enum { KISO_NAME(shared_b_band_panels) = 8 };
 
-/// The sizes of a B shared between the parts of a row split (see kiso_shared_b); 0 where n
-/// spans more than one column block, whose packed copies a part would have to overwrite.
-static int KISO_NAME(shared_b_layout)(long k, long n, kiso_shared_b *layout) {
-    if (n > KISO_NC || k <= 0 || n <= 0) return 0;
+/// The sizes of a B shared between the parts of a row split (see kiso_shared_b) of an m×k by
+/// k×n product over `parts` threads; 0 where n spans more than one column block, whose packed
+/// copies a part would have to overwrite. The rows of C are cut into blocks of at most the
+/// path's row block, as many as a multiple of `parts` (1000 rows on two threads: 8 blocks of 126
+/// rows, not 7 of 144, of which one thread would take 4).
+static int KISO_NAME(shared_b_layout)(long m, long k, long n, long parts, kiso_shared_b *layout) {
+    if (n > KISO_NC || k <= 0 || n <= 0 || m <= 0 || parts <= 0) return 0;
     layout->depthBlock = KISO_NAME(balanced_depth)(k);
     layout->blocks = (k + layout->depthBlock - 1) / layout->depthBlock;
     layout->bandColumns = KISO_NAME(shared_b_band_panels) * KISO_NR;
     layout->bands = (n + layout->bandColumns - 1) / layout->bandColumns;
     layout->paddedColumns = (n + KISO_NR - 1) / KISO_NR * KISO_NR;
+    long rowBlocks = (m + KISO_MC - 1) / KISO_MC;
+    rowBlocks = (rowBlocks + parts - 1) / parts * parts;
+    layout->rowBlock = ((m + rowBlocks - 1) / rowBlocks + KISO_MR - 1) / KISO_MR * KISO_MR;
+    layout->rowBlocks = (m + layout->rowBlock - 1) / layout->rowBlock;
     return 1;
 }
 
@@ -353,12 +360,49 @@ static const float *KISO_NAME(pack_shared_b)(const kiso_shared_b *shared, int tr
     return packed;
 }
 
+/// C[0..<mc, 0..<nc] = alpha · op(A)·op(B) + beta · C over one depth block of kc, on one
+/// thread: aBlock points at op(A)'s first row of the block (mc rows, at its depth offset);
+/// op(B)'s first ncFull columns (whole tile panels) are read in place from bBlock (rows ldb
+/// apart) and the others from packedB (column panels of KISO_NR, each kc deep). With `direct`,
+/// A's whole row panels are read in place too, and only the last, partial one is packed into
+/// bufA (mcMax × kc floats); otherwise all of the block is.
+static void KISO_NAME(block_product)(int transA, long mc, long nc, long kc, float alpha,
+                                     const float *aBlock, long lda, const float *bBlock, long ldb,
+                                     const float *packedB, long ncFull, int direct, float beta,
+                                     float *c, long ldc, float *bufA) {
+    // A is read in place when few column panels would reuse a packed copy; only its last,
+    // partial row panel is packed (zero rows past mc).
+    long mcFull = direct ? mc / KISO_MR * KISO_MR : 0;
+    KISO_NAME(pack_a)(transA, mc - mcFull, kc, transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
+    for (long jr = 0; jr < nc; jr += KISO_NR) {
+        long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
+        int inPlace = jr < ncFull;
+        const float *panelB = inPlace ? bBlock + jr : packedB + (jr - ncFull) * kc;
+        long ldbt = inPlace ? ldb : KISO_NR;
+        // The next packed panel, which the tiles of this one fetch into L2 a slice each (kc/8
+        // lines, NR/2 tiles to cover it); NULL where there is none, and for shallow blocks,
+        // whose panels are small and whose tiles run faster without the prefetching loop.
+        const float *nextB = kc >= KISO_PREFETCH_MIN_DEPTH && jr + KISO_NR < nc && jr + KISO_NR >= ncFull
+                           ? packedB + (jr + KISO_NR - ncFull) * kc : NULL;
+        long slice = kc / 8 * (64 / (long)sizeof(float));
+        for (long ir = 0; ir < mc; ir += KISO_MR) {
+            long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
+            float *cTile = c + ir * ldc + jr;
+            long offset = ir / KISO_MR * slice;
+            const float *next = nextB && offset < KISO_NR * kc ? nextB + offset : NULL;
+            if (ir < mcFull)
+                KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
+                                        panelB, ldbt, cTile, ldc, alpha, beta, mr, nr, next);
+            else
+                KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, ldbt, cTile, ldc, alpha, beta, mr, nr, next);
+        }
+    }
+}
+
 /// Blocked sgemm on one thread (see kiso_sgemm); a and b point at op(A)[0][0] and op(B)[0][0].
-/// With `shared` (one part of a row split, n within one column block), B is packed there
-/// together with the other parts rather than by this thread alone.
 static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, float alpha,
                              const float *a, long lda, const float *b, long ldb,
-                             float beta, float *c, long ldc, const kiso_shared_b *shared) {
+                             float beta, float *c, long ldc) {
     long kcMax = KISO_NAME(balanced_depth)(k);
     long mBlocks = (m + KISO_MC - 1) / KISO_MC;
     long mcMax = (m + mBlocks - 1) / mBlocks;
@@ -368,53 +412,21 @@ static void KISO_NAME(blocked)(int transA, int transB, long m, long n, long k, f
     // With few row panels, packing B costs about as much as the products that reuse it: its
     // whole column panels are then read in place (rows ldb apart), and only a partial last panel
     // is packed.
-    int directB = !shared && !transB && m <= KISO_DIRECT_B_MAX_M;
+    int directB = !transB && m <= KISO_DIRECT_B_MAX_M;
     float *bufA = kiso_scratch(0, (size_t)(mcMax * kcMax));
-    float *bufB = shared ? NULL : kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
+    float *bufB = kiso_scratch(1, (size_t)(((ncMax + KISO_NR - 1) / KISO_NR) * KISO_NR * kcMax));
     for (long jc = 0; jc < n; jc += KISO_NC) {
         long nc = n - jc < KISO_NC ? n - jc : KISO_NC;
         for (long pc = 0; pc < k; pc += kcMax) {
             long kc = k - pc < kcMax ? k - pc : kcMax;
             const float *bBlock = transB ? b + jc * ldb + pc : b + pc * ldb + jc;
             long ncFull = directB ? nc / KISO_NR * KISO_NR : 0;
-            const float *packedB = bufB;
-            if (shared)
-                packedB = KISO_NAME(pack_shared_b)(shared, transB, pc, kc, nc, bBlock, ldb);
-            else
-                KISO_NAME(pack_b)(transB, kc, nc - ncFull, bBlock + ncFull, ldb, bufB);
-            float betaNow = pc == 0 ? beta : 1;
+            KISO_NAME(pack_b)(transB, kc, nc - ncFull, bBlock + ncFull, ldb, bufB);
             for (long ic = 0; ic < m; ic += mcMax) {
                 long mc = m - ic < mcMax ? m - ic : mcMax;
                 const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
-                // A is read in place when few column panels would reuse a packed copy; only
-                // its last, partial row panel is packed (zero rows past mc).
-                long mcFull = direct ? mc / KISO_MR * KISO_MR : 0;
-                KISO_NAME(pack_a)(transA, mc - mcFull, kc,
-                                  transA ? aBlock + mcFull : aBlock + mcFull * lda, lda, bufA);
-                for (long jr = 0; jr < nc; jr += KISO_NR) {
-                    long nr = nc - jr < KISO_NR ? nc - jr : KISO_NR;
-                    int inPlace = jr < ncFull;
-                    const float *panelB = inPlace ? bBlock + jr : packedB + (jr - ncFull) * kc;
-                    long ldbt = inPlace ? ldb : KISO_NR;
-                    // The next packed panel, which the tiles of this one fetch into L2 a slice
-                    // each (kc/8 lines, NR/2 tiles to cover it); NULL where there is none, and
-                    // for shallow blocks, whose panels are small and whose tiles run faster
-                    // without the prefetching loop.
-                    const float *nextB = kc >= KISO_PREFETCH_MIN_DEPTH && jr + KISO_NR < nc && jr + KISO_NR >= ncFull
-                                       ? packedB + (jr + KISO_NR - ncFull) * kc : NULL;
-                    long slice = kc / 8 * (64 / (long)sizeof(float));
-                    for (long ir = 0; ir < mc; ir += KISO_MR) {
-                        long mr = mc - ir < KISO_MR ? mc - ir : KISO_MR;
-                        float *cTile = c + (ic + ir) * ldc + jc + jr;
-                        long offset = ir / KISO_MR * slice;
-                        const float *next = nextB && offset < KISO_NR * kc ? nextB + offset : NULL;
-                        if (ir < mcFull)
-                            KISO_NAME(micro_kernel)(transA ? 2 : 1, kc, transA ? aBlock + ir : aBlock + ir * lda, lda,
-                                                    panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr, next);
-                        else
-                            KISO_NAME(micro_kernel)(0, kc, bufA + (ir - mcFull) * kc, 0, panelB, ldbt, cTile, ldc, alpha, betaNow, mr, nr, next);
-                    }
-                }
+                KISO_NAME(block_product)(transA, mc, nc, kc, alpha, aBlock, lda, bBlock, ldb, bufB, ncFull, direct,
+                                         pc == 0 ? beta : 1, c + ic * ldc + jc, ldc, bufA);
             }
         }
     }
@@ -430,21 +442,41 @@ static void KISO_NAME(sgemm)(int transA, int transB, long m, long n, long k, flo
     long w = n % KISO_NR;
     if (w > 4) w = n % KISO_VL;
     if (!transA && n > KISO_NR && n <= KISO_DIRECT_MAX_N && w <= 4 && w > 0 && k >= 4 * KISO_VL) {
-        KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
+        KISO_NAME(blocked)(transA, transB, m, n - w, k, alpha, a, lda, b, ldb, beta, c, ldc);
         long j0 = n - w;
         KISO_NAME(dot_tail)(transB, m, w, k, alpha, a, lda, transB ? b + j0 * ldb : b + j0, ldb, beta, c + j0, ldc);
         return;
     }
-    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, NULL);
+    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-/// One part of a row split whose B is shared (see kiso_shared_b): the blocked product of rows
-/// [0, m) of op(A) and C with the whole of op(B), no dot-product tail (every part must cover
-/// the same columns of the shared B).
+/// One participant in a row split whose B is shared (see kiso_shared_b): every participant is
+/// given the whole product (op(A) and C from row 0) and claims units of work, one row block
+/// over one depth block each, in the order depth block by depth block, from the split's counter,
+/// until none is left. A unit waits, if need be, for the unit of the depth block before on its
+/// rows (claimed earlier, so never waiting on a later one: no cycle), and for the bands of B
+/// that others are packing. A delayed thread thus holds up at most the units it claimed.
 static void KISO_NAME(sgemm_shared_b)(int transA, int transB, long m, long n, long k, float alpha,
                                       const float *a, long lda, const float *b, long ldb,
                                       float beta, float *c, long ldc, const kiso_shared_b *shared) {
-    KISO_NAME(blocked)(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, shared);
+    float *bufA = kiso_scratch(0, (size_t)(shared->rowBlock * shared->depthBlock));
+    long units = shared->blocks * shared->rowBlocks;
+    for (;;) {
+        long unit = __atomic_fetch_add(shared->nextUnit, 1, __ATOMIC_RELAXED);
+        if (unit >= units) break;
+        long block = unit / shared->rowBlocks, rows = unit % shared->rowBlocks;
+        long pc = block * shared->depthBlock, ic = rows * shared->rowBlock;
+        long kc = k - pc < shared->depthBlock ? k - pc : shared->depthBlock;
+        long mc = m - ic < shared->rowBlock ? m - ic : shared->rowBlock;
+        const float *bBlock = transB ? b + pc : b + pc * ldb;
+        const float *packedB = KISO_NAME(pack_shared_b)(shared, transB, pc, kc, n, bBlock, ldb);
+        for (unsigned spins = 0; __atomic_load_n(shared->finished + rows, __ATOMIC_ACQUIRE) < block; spins++)
+            kiso_spin_pause(spins);
+        const float *aBlock = transA ? a + pc * lda + ic : a + ic * lda + pc;
+        KISO_NAME(block_product)(transA, mc, n, kc, alpha, aBlock, lda, bBlock, ldb, packedB, 0, n <= KISO_DIRECT_MAX_N,
+                                 block == 0 ? beta : 1, c + ic * ldc, ldc, bufA);
+        __atomic_store_n(shared->finished + rows, block + 1, __ATOMIC_RELEASE);
+    }
 }
 
 // MARK: - Element-wise

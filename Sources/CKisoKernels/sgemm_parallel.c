@@ -1,7 +1,8 @@
 // The sgemm split over threads of the pool (pool.c): by depth for a small C with a deep k, else
 // by rows of C (by columns when C is wide and short), on register-tile boundaries. A row split
 // with many rows per part and a large B packs B once for all parts (kiso_shared_b) instead of
-// once per part.
+// once per part, and its threads claim blocks of rows as they go, so that a thread the system
+// delays does less of the work rather than holding up the others.
 #include "CKisoKernels.h"
 #include "internal.h"
 #include <stdlib.h>
@@ -75,7 +76,7 @@ static void plan(sgemm_job *j, int threads) {
     if (!byRows)
         j->split = KISO_SPLIT_COLUMNS;
     else if (j->parts >= 2 && j->alpha != 0 && j->m / j->parts >= (long)SHARED_B_MIN_PART_TILE_ROWS * mr
-             && j->n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && j->impl->shared_b_layout(j->k, j->n, &j->shared)
+             && j->n >= (long)SHARED_B_MIN_TILE_COLUMNS * nr && j->impl->shared_b_layout(j->m, j->k, j->n, j->parts, &j->shared)
              && worth_sharing(&j->shared))
         j->split = KISO_SPLIT_ROWS_SHARED_B;
     else
@@ -112,12 +113,17 @@ static void run_part(void *context, long part) {
         return;
     }
     const float *a = j->transA ? j->a + start : j->a + start * j->lda;
-    if (j->split == KISO_SPLIT_ROWS_SHARED_B)
-        j->impl->sgemm_shared_b(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb,
-                                j->beta, j->c + start * j->ldc, j->ldc, &j->shared);
-    else
-        kiso_sgemm(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta,
-                   j->c + start * j->ldc, j->ldc);
+    kiso_sgemm(j->transA, j->transB, end - start, j->n, j->k, j->alpha, a, j->lda, j->b, j->ldb, j->beta,
+               j->c + start * j->ldc, j->ldc);
+}
+
+/// One thread of a row split with a shared B: it claims its work from j->shared (every part
+/// is the same call).
+static void run_shared_part(void *context, long part) {
+    (void)part;
+    const sgemm_job *j = context;
+    j->impl->sgemm_shared_b(j->transA, j->transB, j->m, j->n, j->k, j->alpha, j->a, j->lda, j->b, j->ldb,
+                            j->beta, j->c, j->ldc, &j->shared);
 }
 
 /// The depth split: slice 0 into C, the others into partial products added to C at the end.
@@ -135,20 +141,23 @@ static int run_depth_split(sgemm_job *j, int threads) {
 }
 
 /// The row split with one packed B for all parts (layout from plan()): the packed floats in the
-/// calling thread's scratch slot 2, zeroed claim counters and ready flags in one allocation.
-/// Returns 0, having done nothing, if memory is short.
+/// calling thread's scratch slot 2; zeroed claim counters, ready flags and progress counters in
+/// one allocation. Returns 0, having done nothing, if memory is short.
 static int run_rows_shared_b(sgemm_job *j, int threads) {
-    size_t counters = (size_t)j->shared.blocks, readyFlags = (size_t)(j->shared.blocks * j->shared.bands);
-    void *flags = calloc(1, counters * sizeof(long) + readyFlags * sizeof(int));
+    kiso_shared_b *shared = &j->shared;
+    size_t longs = (size_t)(shared->blocks + 1 + shared->rowBlocks), readyFlags = (size_t)(shared->blocks * shared->bands);
+    void *flags = calloc(1, longs * sizeof(long) + readyFlags * sizeof(int));
     if (!flags) return 0;
-    j->shared.packed = kiso_scratch_or_null(2, (size_t)(j->k * j->shared.paddedColumns));
-    if (!j->shared.packed) {
+    shared->packed = kiso_scratch_or_null(2, (size_t)(j->k * shared->paddedColumns));
+    if (!shared->packed) {
         free(flags);
         return 0;
     }
-    j->shared.claimed = flags;
-    j->shared.ready = (int *)(j->shared.claimed + counters);
-    kiso_parallel_run(j->parts, threads, run_part, j);
+    shared->claimed = flags;
+    shared->nextUnit = shared->claimed + shared->blocks;
+    shared->finished = shared->nextUnit + 1;
+    shared->ready = (int *)(shared->finished + shared->rowBlocks);
+    kiso_parallel_run(j->parts, threads, run_shared_part, j);
     free(flags);
     return 1;
 }

@@ -197,7 +197,8 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
     /// tile heights of rows per part (a partial last tile) and as many rows as columns (a row,
     /// not a column, split), more columns than one band of 8 tile widths (a partial last band and
     /// panel), a depth past one depth block of every path, a B of more than 65536 elements and a
-    /// C too large for the depth split, with every transposition, alpha/beta and padding; then
+    /// C too large for the depth split, with every transposition, alpha/beta and padding, and a
+    /// taller C of many blocks of rows on two and three threads; then
     /// the same product with both parts on one thread (a nested call, which the pool runs
     /// inline), where the first part packs all of B.
     func checkSharedPackedB(sourceLocation: SourceLocation = #_sourceLocation) {
@@ -219,6 +220,10 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
                      beta: [0, 1, 0.25, 0][index], pad: index, threads: 2).check(sourceLocation: sourceLocation)
         }
         GemmCase(m: m, k: 7, n: n, beta: 1, threads: 2).check(sourceLocation: sourceLocation)   // one shallow block
+        // Many blocks of rows (6 to 12 on every path), claimed by two and by three threads: a
+        // unit may have to wait for the one before it on its rows.
+        GemmCase(m: 900, k: k, n: n, alpha: -0.5, beta: 0.25, pad: 1, threads: 2).check(sourceLocation: sourceLocation)
+        GemmCase(m: 900, k: k, n: n, transposeA: true, beta: 1, threads: 3).check(sourceLocation: sourceLocation)
         checkSharedPackedBNested(m: m, n: n, k: k, sourceLocation: sourceLocation)
     }
 

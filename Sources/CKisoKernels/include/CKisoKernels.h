@@ -61,7 +61,7 @@ void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, lo
 enum {
     KISO_SPLIT_NONE = 0,          // the calling thread alone
     KISO_SPLIT_ROWS = 1,          // slabs of rows of C, each part packing B for itself
-    KISO_SPLIT_ROWS_SHARED_B = 2, // slabs of rows of C, B packed once for all parts
+    KISO_SPLIT_ROWS_SHARED_B = 2, // blocks of rows of C claimed as threads go, B packed once for all
     KISO_SPLIT_COLUMNS = 3,       // slabs of columns of C
     KISO_SPLIT_DEPTH = 4,         // slices of the depth, partial products added at the end
 };
