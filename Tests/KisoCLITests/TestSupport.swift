@@ -37,16 +37,17 @@ func kisoExecutable() -> URL? {
     return nil
 }
 
-/// Runs the real `kiso` executable as a child process (standard input closed).
-func runKisoBinary(_ arguments: [String], environment: [String: String] = [:]) throws -> KisoRun {
+/// Runs the real `kiso` executable as a child process, with `input` (a few KB at most) as its
+/// standard input when given.
+func runKisoBinary(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> KisoRun {
     guard let executable = kisoExecutable() else { throw KisoError("kiso executable not found") }
-    return try runProcess(executable, arguments, environment: environment)
+    return try runProcess(executable, arguments, environment: environment, input: input)
 }
 
-/// Runs `executable arguments…` as a child process (standard input closed), killing it after
-/// `timeout` seconds when given.
+/// Runs `executable arguments…` as a child process, killing it after `timeout` seconds when
+/// given; `input`, when given, is written to its standard input, which is then closed.
 func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                timeout: Double? = nil) throws -> KisoRun {
+                timeout: Double? = nil, input: String? = nil) throws -> KisoRun {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -54,7 +55,13 @@ func runProcess(_ executable: URL, _ arguments: [String], environment: [String: 
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let inputPipe = input.map { _ in Pipe() }
+    if let inputPipe { process.standardInput = inputPipe }
     try process.run()
+    if let inputPipe, let input {
+        inputPipe.fileHandleForWriting.write(Data(input.utf8))   // small: fits the pipe's buffer
+        try inputPipe.fileHandleForWriting.close()
+    }
     if let timeout {
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }

@@ -26,7 +26,19 @@ public struct KernelsBenchmark: ParsableCommand {
     @Flag(help: "Time single-thread rows by the thread's CPU time, not the wall clock (steadier on a busy machine; rows with more threads stay on the wall clock).")
     var cpuClock = false
 
+    @Flag(help: ArgumentHelp(
+        "Answer timing requests read from standard input instead of printing tables.",
+        discussion: "Each line 'MxKxN threads' is answered with one JSON line: the seconds per call of one timed sample of that sgemm (≥ 20 ms of calls; a warm-up the first time a shape and thread count are asked for), or an 'error'. For scripts that alternate with another library sample by sample (Benchmarks/kernels_vs_numpy.py --interleave)."))
+    var samplesFromStdin = false
+
     public init() {}
+
+    public func validate() throws {
+        if samplesFromStdin && (shapes != nil || json) {
+            throw ValidationError("--samples-from-stdin reads its shapes from standard input and answers in JSON: drop --shapes and --json")
+        }
+        guard repeats > 0 else { throw ValidationError("--repeats must be at least 1") }
+    }
 
     /// The shapes of the issue: the book's products (Affine forward/backward, im2col convolutions)
     /// and two large squares.
@@ -52,6 +64,10 @@ public struct KernelsBenchmark: ParsableCommand {
         if let path {
             guard let p = KernelPath(rawValue: path) else { throw ValidationError("unknown path '\(path)'; expected one of \(KernelPath.allCases.map(\.rawValue))") }
             guard Kernels.forcePath(p) else { throw ValidationError("this CPU cannot run the \(path) path") }
+        }
+        if samplesFromStdin {
+            serveSamples()
+            return
         }
         let shapeList = try shapes.map(Self.parseShapes) ?? Self.defaultShapes
         let savedThreads = Kernels.maxThreads
@@ -95,13 +111,26 @@ public struct KernelsBenchmark: ParsableCommand {
         }
     }
 
+    /// Parses 'MxKxN[,MxKxN…]': positive sizes whose A, B and C hold at most
+    /// ``largestProductFloats`` floats together.
     static func parseShapes(_ text: String) throws -> [(m: Int, k: Int, n: Int)] {
-        try text.split(separator: ",").map { item in
-            let parts = item.split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("bad shape '\(item)': expected MxKxN") }
-            return (parts[0], parts[1], parts[2])
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            let parts = item.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 3, let m = parts[0], let k = parts[1], let n = parts[2], m > 0, k > 0, n > 0 else {
+                throw ValidationError("bad shape '\(item)': expected MxKxN, three positive whole numbers")
+            }
+            let floats = [m.multipliedReportingOverflow(by: k), k.multipliedReportingOverflow(by: n), m.multipliedReportingOverflow(by: n)]
+            guard floats.allSatisfy({ !$0.overflow && $0.partialValue <= largestProductFloats }),
+                  floats.reduce(0, { $0 + $1.partialValue }) <= largestProductFloats else {
+                throw ValidationError("bad shape '\(item)': A, B and C would hold more than \(largestProductFloats) floats (4 GB)")
+            }
+            return (m, k, n)
         }
     }
+
+    /// The most floats A, B and C of one benchmarked product may hold together: 4 GB, beyond
+    /// any benchmark shape, and a clear error rather than a failed allocation for a mistyped one.
+    static let largestProductFloats = 1 << 30
 
     /// Best time of one m×k·k×n product: a warm-up, then `repeats` samples each long enough
     /// (≥ 20 ms, several calls) for the clock to be exact.
@@ -131,19 +160,105 @@ public struct KernelsBenchmark: ParsableCommand {
 
     /// Seconds per call of `body`, the best of `repeats` samples after a warm-up.
     func bestTime(_ body: () -> Void) -> Double {
-        let clock = cpuClock && Kernels.maxThreads == 1 ? Self.threadCPUSeconds : Self.wallSeconds
+        let clock = sampleClock
+        let calls = Self.warmUp(body, clock: clock)
+        var best = Double.infinity
+        for _ in 0..<Swift.max(1, repeats) { best = Swift.min(best, Self.sample(body, calls: calls, clock: clock)) }
+        return best
+    }
+
+    /// The clock of a sample at the current thread count: the thread's CPU time under
+    /// `--cpu-clock` with one thread, else the wall clock.
+    var sampleClock: () -> Double {
+        if cpuClock && Kernels.maxThreads == 1 { return Self.threadCPUSeconds }
+        return Self.wallSeconds
+    }
+
+    /// Runs `body` twice (a warm-up, then timed) and returns how many calls make a sample of
+    /// at least 20 ms, long enough for the clock to be exact.
+    static func warmUp(_ body: () -> Void, clock: () -> Double) -> Int {
         body()
         let t0 = clock()
         body()
         let once = clock() - t0
-        let calls = Swift.max(1, Int(0.02 / Swift.max(once, 1e-9)))
-        var best = Double.infinity
-        for _ in 0..<Swift.max(1, repeats) {
-            let start = clock()
-            for _ in 0..<calls { body() }
-            best = Swift.min(best, (clock() - start) / Double(calls))
+        return Swift.max(1, Int(0.02 / Swift.max(once, 1e-9)))
+    }
+
+    /// Seconds per call over one sample of `calls` calls of `body`.
+    static func sample(_ body: () -> Void, calls: Int, clock: () -> Double) -> Double {
+        let start = clock()
+        for _ in 0..<calls { body() }
+        return (clock() - start) / Double(calls)
+    }
+
+    /// One answer of `--samples-from-stdin`: a timed sample, or why a request was refused.
+    struct SampleAnswer: Codable {
+        var m, k, n, threads: Int?
+        var seconds, gflops: Double?
+        var error: String?
+    }
+
+    /// The operands of the product last asked for under `--samples-from-stdin`, kept between
+    /// requests (one shape at a time, so memory stays that of one product), with the calls per
+    /// sample found by each thread count's warm-up.
+    final class SampleOperands {
+        let m, k, n: Int
+        let a, b, c: UnsafeMutablePointer<Float>
+        var callsPerSample: [Int: Int] = [:]
+
+        init(m: Int, k: Int, n: Int) {
+            (self.m, self.k, self.n) = (m, k, n)
+            a = KernelsBenchmark.randomBuffer(m * k)
+            b = KernelsBenchmark.randomBuffer(k * n)
+            c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
         }
-        return best
+
+        deinit { a.deallocate(); b.deallocate(); c.deallocate() }
+
+        func product() {
+            Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+        }
+    }
+
+    /// `--samples-from-stdin`: answers each request line until the end of standard input.
+    func serveSamples() {
+        var operands: SampleOperands?
+        while let line = readLine() {
+            let answer: SampleAnswer
+            do {
+                let request = try Self.parseSampleRequest(line)
+                if operands.map({ ($0.m, $0.k, $0.n) != (request.m, request.k, request.n) }) ?? true {
+                    operands = nil   // free the last shape's buffers before allocating the next
+                    operands = SampleOperands(m: request.m, k: request.k, n: request.n)
+                }
+                let current = operands!
+                Kernels.maxThreads = request.threads
+                let clock = sampleClock
+                let calls = current.callsPerSample[request.threads] ?? Self.warmUp(current.product, clock: clock)
+                current.callsPerSample[request.threads] = calls
+                let seconds = Self.sample(current.product, calls: calls, clock: clock)
+                answer = SampleAnswer(m: request.m, k: request.k, n: request.n, threads: request.threads, seconds: seconds,
+                                      gflops: 2.0 * Double(request.m * request.k * request.n) / seconds / 1e9)
+            } catch {
+                answer = SampleAnswer(error: "\(error)")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: (try? encoder.encode(answer)) ?? Data(#"{"error":"unencodable answer"}"#.utf8), as: UTF8.self))
+            fflush(nil)   // every stream: the answer must reach a script waiting on the pipe
+        }
+    }
+
+    /// Parses one `--samples-from-stdin` request, 'MxKxN threads' (spaces around it ignored).
+    static func parseSampleRequest(_ line: String) throws -> (m: Int, k: Int, n: Int, threads: Int) {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 2, let threads = Int(fields[1]), threads > 0 else {
+            throw ValidationError("bad request '\(line)': expected 'MxKxN threads', e.g. '1000x1000x1000 2'")
+        }
+        let shape = try parseShapes(String(fields[0]))
+        guard shape.count == 1 else { throw ValidationError("bad request '\(line)': one shape per line") }
+        let (m, k, n) = shape[0]
+        return (m, k, n, threads)
     }
 
     static func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
