@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func samplesFromStdinAnswersEveryLineAndSurvivesBadOnes() throws {
-        let requests = ["40x30x20 1", "oops", "40x30x20 2", "12x0x4 1", "40x30x20 0", "  9x8x7   1  ", "100000x100000x100000 1", "40x30x20 1"]
+        let requests = ["40x30x20 1", "oops", "40x30x20 2", "12x0x4 1", "40x30x20 0", "  9x8x7 \t 1  ", "100000x100000x100000 1", "40x30x20 1"]
         let run = try runKisoBinary(["bench", "kernels", "--samples-from-stdin"], input: requests.joined(separator: "\n") + "\n")
         #expect(run.status == 0, "\(run.standardError)")
         let answers = try Self.lines(run.standardOutput).map(Self.jsonObject)

@@ -249,9 +249,10 @@ public struct KernelsBenchmark: ParsableCommand {
         }
     }
 
-    /// Parses one `--samples-from-stdin` request, 'MxKxN threads' (spaces around it ignored).
+    /// Parses one `--samples-from-stdin` request, 'MxKxN threads' (any spaces or tabs around
+    /// and between the two fields).
     static func parseSampleRequest(_ line: String) throws -> (m: Int, k: Int, n: Int, threads: Int) {
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        let fields = line.split(whereSeparator: \.isWhitespace)
         guard fields.count == 2, let threads = Int(fields[1]), threads > 0 else {
             throw ValidationError("bad request '\(line)': expected 'MxKxN threads', e.g. '1000x1000x1000 2'")
         }
