@@ -125,19 +125,14 @@ def interleaved_gemm(kiso, m, k, n, threads, samples, cpu_clock, gap):
     over `samples` pairs taken in the order K N, N K, K N, …"""
     numpy_side = NumpySampler(m, k, n, threads, cpu_clock)
     kiso.sample(m, k, n, threads)   # Kiso's warm-up (and its calls per sample)
-    def after(seconds):   # the other side's idle threads stop spinning before the next sample
-        time.sleep(gap)
-        return seconds
-
+    sides = [lambda: kiso.sample(m, k, n, threads), numpy_side.sample]
     pairs = []
     for i in range(samples):
-        if i % 2 == 0:
-            mine = after(kiso.sample(m, k, n, threads))
-            ref = after(numpy_side.sample())
-        else:
-            ref = after(numpy_side.sample())
-            mine = after(kiso.sample(m, k, n, threads))
-        pairs.append((mine, ref))
+        times = [0.0, 0.0]
+        for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+            times[side] = sides[side]()
+            time.sleep(gap)   # the idle threads of the side that ran stop spinning first
+        pairs.append(tuple(times))
     flops = 2.0 * m * k * n
     ratios = sorted(ref / mine for mine, ref in pairs)
     middle = len(ratios) // 2
@@ -195,7 +190,7 @@ def main():
                              "(overrides --rounds for those rows)")
     parser.add_argument("--gap", type=float, default=0.2,
                         help="seconds to pause after each interleaved sample, so that the threads of the side that ran "
-                             "stop spinning before the other side runs (OpenBLAS's spin for up to 2^28 cycles)")
+                             "stop spinning before the other side runs (OpenBLAS's spin for 2^28 TSC ticks, about 0.1 s)")
     parser.add_argument("--cpu-clock", action="store_true",
                         help="time 1-thread rows (both sides) by the calling thread's CPU time: steadier on a busy machine")
     parser.add_argument("--path", help="force Kiso's instruction-set path (portable, avx2, avx512, neon)")

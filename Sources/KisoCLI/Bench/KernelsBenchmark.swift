@@ -223,6 +223,8 @@ public struct KernelsBenchmark: ParsableCommand {
     /// `--samples-from-stdin`: answers each request line until the end of standard input.
     func serveSamples() {
         var operands: SampleOperands?
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         while let line = readLine() {
             let answer: SampleAnswer
             do {
@@ -242,8 +244,6 @@ public struct KernelsBenchmark: ParsableCommand {
             } catch {
                 answer = SampleAnswer(error: "\(error)")
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: (try? encoder.encode(answer)) ?? Data(#"{"error":"unencodable answer"}"#.utf8), as: UTF8.self))
             fflush(nil)   // every stream: the answer must reach a script waiting on the pipe
         }
