@@ -2,7 +2,8 @@
 // by rows of C (by columns when C is wide and short), on register-tile boundaries. A row split
 // with many rows per part and a large B packs B once for all parts (kiso_shared_b) instead of
 // once per part, and its threads claim blocks of rows as they go, so that a thread the system
-// delays does less of the work rather than holding up the others.
+// delays does less of the work rather than holding up the others. Other long row and column
+// splits cut C into several slabs per thread, which the pool's threads claim as they go.
 #include "CKisoKernels.h"
 #include "internal.h"
 #include <stdlib.h>
@@ -16,6 +17,24 @@ enum { DEPTH_SPLIT_MAX_OUTPUT = 1 << 14, DEPTH_SPLIT_MIN_DEPTH = 256 };
 /// one packed B: fewer rows read B in place (kernel_template.h's direct-B case), and a C a few
 /// tiles wide takes dot-product tails that differ from part to part.
 enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5 };
+
+/// Slabs per thread of a row or column split whose slabs are long: threads claim slabs as they
+/// go (pool.c), so a thread the system delays holds up one small slab rather than a whole share.
+/// Each slab packs its own copy of B (rows) or of A (columns), whose cost against the slab's
+/// products is one element per 2·(rows or columns of the slab) flops, so slabs keep at least
+/// SLAB_MIN_LENGTH rows or columns; shorter splits keep one slab per thread.
+enum { SLABS_PER_THREAD = 4, SLAB_MIN_LENGTH = 512 };
+
+/// The parts of a row or column split of `units` register tiles of rows or columns (`total` in
+/// all) over `threads` threads: a multiple of the thread count (equal slabs, so that threads
+/// running at one speed finish together), at most one per tile.
+static long slab_parts(long total, long units, int threads) {
+    long perThread = total / ((long)threads * SLAB_MIN_LENGTH);
+    if (perThread > SLABS_PER_THREAD) perThread = SLABS_PER_THREAD;
+    if (perThread < 1) perThread = 1;
+    long parts = perThread * threads;
+    return parts < units ? parts : units;
+}
 
 /// The parts share a packed depth block of B larger than this many bytes; −1 for the default,
 /// twice a core's L2 (512 KB where unknown). A block that large is read from the shared L3
@@ -81,12 +100,19 @@ static void plan(sgemm_job *j, int threads) {
         j->split = KISO_SPLIT_ROWS_SHARED_B;
     else
         j->split = KISO_SPLIT_ROWS;
+    if (j->split != KISO_SPLIT_ROWS_SHARED_B) j->parts = slab_parts(j->total, j->units, threads);
 }
 
 int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha) {
     sgemm_job j = {.m = m, .n = n, .k = k, .alpha = alpha};
     plan(&j, threads);
     return j.split;
+}
+
+long kiso_sgemm_parallel_parts(int threads, long m, long n, long k, float alpha) {
+    sgemm_job j = {.m = m, .n = n, .k = k, .alpha = alpha};
+    plan(&j, threads);
+    return j.parts;
 }
 
 static void run_part(void *context, long part) {

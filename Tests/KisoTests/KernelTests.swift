@@ -121,6 +121,18 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         GemmCase(m: 40, k: 300, n: 300, transposeB: true, beta: 1).check() // split by columns
         #expect(kiso_sgemm_parallel_split(2, 40, 300, 300, 1) == Int32(KISO_SPLIT_COLUMNS))
         #expect(kiso_sgemm_parallel_split(2, 100, 50, 784, 1) == Int32(KISO_SPLIT_DEPTH))
+        // Long row and column splits: up to 4 slabs per thread of at least 512 rows or columns,
+        // claimed as the threads go (a partial last register tile in each case below).
+        #expect(kiso_sgemm_parallel_parts(2, 300, 257, 200, 1) == 2)
+        #expect(kiso_sgemm_parallel_parts(2, 2101, 20, 30, 1) == 4)
+        #expect(kiso_sgemm_parallel_parts(3, 4700, 21, 9, 1) == 9)
+        #expect(kiso_sgemm_parallel_parts(2, 57600, 30, 25, 1) == 8)
+        #expect(kiso_sgemm_parallel_parts(2, 10, 2101, 30, 1) == 4)
+        #expect(kiso_sgemm_parallel_split(2, 10, 2101, 30, 1) == Int32(KISO_SPLIT_COLUMNS))
+        #expect(kiso_sgemm_parallel_parts(1, 57600, 30, 25, 1) == 1)
+        GemmCase(m: 2101, k: 30, n: 20, threads: 2).check()
+        GemmCase(m: 4700, k: 9, n: 21, transposeA: true, beta: 1, pad: 1, threads: 3).check()
+        GemmCase(m: 10, k: 30, n: 2101, transposeB: true, alpha: -0.5, beta: 0.25, pad: 2, threads: 2).check()
         // Small C, deep k: split by depth (partial products added at the end), every transposition.
         for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
             GemmCase(m: 30, k: 900, n: 40, transposeA: tA, transposeB: tB).check()

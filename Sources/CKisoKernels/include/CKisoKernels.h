@@ -52,7 +52,9 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 /// else by rows of C (by columns when C is wide and short) on register-tile boundaries. A row
 /// split with at least 8 tile heights of rows per part, 5 tile widths of columns and packed
 /// depth blocks of B larger than twice a core's L2 packs B once for all parts rather than once
-/// per part. Runs on the calling thread alone when threads <= 1 or the pool is busy. Same result
+/// per part, its threads claiming blocks of rows as they go. Other row and column splits deal
+/// out up to 4 slabs per thread, each at least 512 rows or columns long, claimed as threads go.
+/// Runs on the calling thread alone when threads <= 1 or the pool is busy. Same result
 /// contract as kiso_sgemm.
 void kiso_sgemm_parallel(int threads, int transA, int transB, long m, long n, long k, float alpha,
                          const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
@@ -69,6 +71,10 @@ enum {
 /// The split kiso_sgemm_parallel makes of an m×k·k×n product on `threads` threads on the current
 /// path (one of KISO_SPLIT_*); for tests and benchmarks.
 int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha);
+
+/// The number of parts (slabs of rows or columns, depth slices) of that split, 1 for
+/// KISO_SPLIT_NONE; for a shared-B split, the number of threads taking part. For tests.
+long kiso_sgemm_parallel_parts(int threads, long m, long n, long k, float alpha);
 
 /// Sets the size in bytes that a packed depth block of B must exceed for the parts of a row split
 /// to share it (see kiso_sgemm_parallel); a negative value restores the default, twice a core's
