@@ -10,8 +10,18 @@
 
 /// The largest C (m·n elements) whose product is split by depth rather than by rows or columns:
 /// a small C with a deep k (a mini-batch times a wide layer, 100×784·784×50) splits into equal
-/// depth slices, each thread packing only its own slice of B.
+/// depth slices, each packing only its own slice of A and B, when k has at least
+/// DEPTH_SPLIT_MIN_DEPTH per thread.
 enum { DEPTH_SPLIT_MAX_OUTPUT = 1 << 14, DEPTH_SPLIT_MIN_DEPTH = 256 };
+
+/// Depth slices per thread: threads claim slices as they go, so a thread the system delays holds
+/// up one slice rather than half the product. Each slice but the first writes its own m×n partial
+/// product, added to C at the end. Slices keep at least DEPTH_SLICE_MIN_DEPTH steps, one whole
+/// depth block of the tile (kernel_template.h's KC), so slicing adds no passes over C beyond the
+/// blocking's own: 100·784·50 on 2 threads keeps 2 slices, a fully connected layer's 100·4320·100
+/// and a convolution's weight gradient 25·57600·30 take 8 (on Zen 3, 2 threads, 1.01–1.06× and
+/// 1.08–1.21× as fast as 2 slices).
+enum { DEPTH_SLICES_PER_THREAD = 4, DEPTH_SLICE_MIN_DEPTH = 512 };
 
 /// The fewest register-tile rows per part and tile columns of C for which a row split shares
 /// one packed B: fewer rows read B in place (kernel_template.h's direct-B case), and a C a few
@@ -24,6 +34,14 @@ enum { SHARED_B_MIN_PART_TILE_ROWS = 8, SHARED_B_MIN_TILE_COLUMNS = 5 };
 /// products is one element per 2·(rows or columns of the slab) flops, so slabs keep at least
 /// SLAB_MIN_LENGTH rows or columns; shorter splits keep one slab per thread.
 enum { SLABS_PER_THREAD = 4, SLAB_MIN_LENGTH = 512 };
+
+/// The slices of a depth split of depth k over `threads` threads: a multiple of the thread count.
+static long depth_parts(long k, int threads) {
+    long perThread = k / ((long)threads * DEPTH_SLICE_MIN_DEPTH);
+    if (perThread > DEPTH_SLICES_PER_THREAD) perThread = DEPTH_SLICES_PER_THREAD;
+    if (perThread < 1) perThread = 1;
+    return perThread * threads;
+}
 
 /// The parts of a row or column split of `units` register tiles of rows or columns (`total` in
 /// all) over `threads` threads: a multiple of the thread count (equal slabs, so that threads
@@ -80,7 +98,7 @@ static void plan(sgemm_job *j, int threads) {
     j->split = KISO_SPLIT_NONE;
     if (j->m <= 0 || j->n <= 0 || threads <= 1 || j->k <= 0) return;
     if (j->m * j->n <= DEPTH_SPLIT_MAX_OUTPUT && j->k >= DEPTH_SPLIT_MIN_DEPTH * threads) {
-        j->parts = threads;
+        j->parts = depth_parts(j->k, threads);
         j->split = KISO_SPLIT_DEPTH;
         return;
     }

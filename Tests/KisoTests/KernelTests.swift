@@ -133,7 +133,15 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         GemmCase(m: 2101, k: 30, n: 20, threads: 2).check()
         GemmCase(m: 4700, k: 9, n: 21, transposeA: true, beta: 1, pad: 1, threads: 3).check()
         GemmCase(m: 10, k: 30, n: 2101, transposeB: true, alpha: -0.5, beta: 0.25, pad: 2, threads: 2).check()
-        // Small C, deep k: split by depth (partial products added at the end), every transposition.
+        // Small C, deep k: split by depth into slices of at least 512 steps, up to 4 per thread,
+        // claimed as the threads go (partial products added at the end), every transposition.
+        #expect(kiso_sgemm_parallel_parts(2, 100, 50, 784, 1) == 2)
+        #expect(kiso_sgemm_parallel_parts(2, 100, 100, 4320, 1) == 8)
+        #expect(kiso_sgemm_parallel_parts(2, 25, 30, 57600, 1) == 8)
+        #expect(kiso_sgemm_parallel_parts(3, 30, 40, 4700, 1) == 9)
+        #expect(kiso_sgemm_parallel_split(3, 30, 40, 4700, 1) == Int32(KISO_SPLIT_DEPTH))
+        GemmCase(m: 30, k: 2101, n: 40, transposeA: true, alpha: -0.5, beta: 0.25, pad: 2, threads: 2).check()
+        GemmCase(m: 7, k: 4700, n: 21, transposeB: true, beta: 1, pad: 1, threads: 3).check()
         for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
             GemmCase(m: 30, k: 900, n: 40, transposeA: tA, transposeB: tB).check()
             GemmCase(m: 100, k: 784, n: 50, transposeA: tA, transposeB: tB, alpha: -0.5, beta: 1, pad: 3).check()

@@ -48,7 +48,8 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
                 float beta, float *c, long ldc);
 
 /// kiso_sgemm split over up to `threads` threads of the pool (kiso_parallel_run): by depth when C
-/// is small (m·n ≤ 16384) and k deep (≥ 256 per thread), the partial products added at the end;
+/// is small (m·n ≤ 16384) and k deep (≥ 256 per thread), in up to 4 slices per thread of at least
+/// 512 steps each, claimed as threads go, the partial products added at the end;
 /// else by rows of C (by columns when C is wide and short) on register-tile boundaries. A row
 /// split with at least 8 tile heights of rows per part, 5 tile widths of columns and packed
 /// depth blocks of B larger than twice a core's L2 packs B once for all parts rather than once
