@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include "conv_internal.h"
 
+/// How many depth steps before a deep tile's stores its rows of C are fetched (kernel_template.h,
+/// tile_avx512.h): some 600 cycles, time for a line to come from L2 or L3, yet late enough that
+/// the A and B panels streaming through L1 in the meantime do not evict it again.
+#define KISO_C_PREFETCH_STEPS 48
+
 /// A row split of a product over threads (kiso_sgemm_parallel) whose op(B) is packed once for
 /// all of them rather than once per thread, and whose work is claimed as it goes rather than
 /// dealt out beforehand. The work comes in units, one block of rows of C over one depth block,

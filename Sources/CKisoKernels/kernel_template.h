@@ -188,11 +188,11 @@ void KISO_NAME(tile)(const int nvu, const int mode, long kc, const float *restri
         a += mode == 0 ? KISO_MR : mode == 1 ? 1 : lda;                                  \
         b += ldbt;                                                                       \
     }
-    // In deep tiles C's rows (the first and last line of each) are fetched 48 steps before the
-    // stores below: fetched when the tile starts, they were evicted by the panels streaming
-    // through L1 meanwhile. Shallow tiles fetch them at the start, in one loop of steps (two loops
-    // and twice the prefetches made 100·50·10 3–9 % slower).
-    long p = 0, early = kc >= KISO_PREFETCH_MIN_DEPTH ? kc - 48 : 0;
+    // In deep tiles C's rows (the first and last line of each) are fetched KISO_C_PREFETCH_STEPS
+    // steps before the stores below: fetched when the tile starts, they were evicted by the panels
+    // streaming through L1 meanwhile. Shallow tiles fetch them at the start, in one loop of steps
+    // (two loops and twice the prefetches made 100·50·10 3–9 % slower).
+    long p = 0, early = kc >= KISO_PREFETCH_MIN_DEPTH ? kc - KISO_C_PREFETCH_STEPS : 0;
 #define KISO_PREFETCH_C(last)                                                            \
     for (int r = 0; r < mr; r++) {                                                       \
         __builtin_prefetch(c + r * ldc, 1);                                               \

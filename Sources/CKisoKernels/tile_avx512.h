@@ -7,6 +7,7 @@
 #ifndef CKISO_TILE_AVX512_H
 #define CKISO_TILE_AVX512_H
 #include <immintrin.h>
+#include "internal.h"
 
 #define KISO_TILE12_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
@@ -46,7 +47,7 @@ void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *
         else a0 += lda;                                                                                 \
         b += ldbt;                                                                                      \
     }
-    // C's rows (both lines of each) are fetched 48 steps, some 600 cycles, before the tile is
+    // C's rows (both lines of each) are fetched KISO_C_PREFETCH_STEPS steps before the tile is
     // stored, not when it starts: fetched then, they were evicted by the panels streaming through
     // L1 meanwhile (with ldc a multiple of 1024 floats all of a tile's rows share one L1 set), and
     // the loads of C in the stores below took 6 % of the tile's time at 2048³ (4.5 % now).
@@ -61,7 +62,7 @@ void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *
         // separate loop: with small depths, where the caller passes no panel, the steps of 8
         // were 2–4 % slower than the plain loop below.)
         const char *ahead = (const char *)next;
-        long eights = kc / 8, early = kc > 48 ? (kc - 48) / 8 : 0, e = 0;
+        long eights = kc / 8, early = kc > KISO_C_PREFETCH_STEPS ? (kc - KISO_C_PREFETCH_STEPS) / 8 : 0, e = 0;
 #define KISO_EIGHT_STEPS {                                                                              \
             _mm_prefetch(ahead, _MM_HINT_T1);                                                           \
             ahead += 64;                                                                                \
@@ -74,7 +75,7 @@ void kiso_tile12x32_avx512(const int nvu, const int mode, long kc, const float *
 #undef KISO_EIGHT_STEPS
         for (long p = eights * 8; p < kc; p++) KISO_DEPTH_STEP
     } else {
-        long early = kc > 48 ? kc - 48 : 0, p = 0;
+        long early = kc > KISO_C_PREFETCH_STEPS ? kc - KISO_C_PREFETCH_STEPS : 0, p = 0;
         _Pragma("clang loop unroll_count(4)")
         for (; p < early; p++) KISO_DEPTH_STEP
         KISO_PREFETCH_C
