@@ -148,6 +148,35 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         }
     }
 
+    @Test func depthSlicesAddUpInOneOrderWhicheverThreadRunsThem() {
+        // 7×4700·4700×21 on 3 threads: 9 depth slices claimed as the threads go. Their partial
+        // products are added in slice order, so every run, and a run of all slices on one thread
+        // (a call nested in a pool job runs inline), gives the same bits.
+        let (m, k, n) = (7, 4700, 21)
+        #expect(kiso_sgemm_parallel_parts(3, m, n, k, 1) == 9)
+        let a = matrix(m * k, seed: 5), b = matrix(k * n, seed: 6)
+        func product() -> [Float] {
+            var c = [Float](repeating: 0, count: m * n)
+            kiso_sgemm_parallel(3, 0, 0, m, n, k, 1, a, k, b, n, 0, &c, n)
+            return c
+        }
+        let first = product()
+        for _ in 0..<20 { #expect(product().map(\.bitPattern) == first.map(\.bitPattern)) }
+
+        /// The product computed inside chunk 0 of a 2-chunk pool job, where the pool is busy.
+        struct Nested { var a, b, c: [Float]; let m, n, k: Int }
+        var nested = Nested(a: a, b: b, c: [Float](repeating: 0, count: m * n), m: m, n: n, k: k)
+        withUnsafeMutablePointer(to: &nested) { context in
+            kiso_parallel_run(2, 2, { context, chunk in
+                guard chunk == 0 else { return }
+                let job = context!.assumingMemoryBound(to: Nested.self)
+                let (m, n, k) = (job.pointee.m, job.pointee.n, job.pointee.k)
+                kiso_sgemm_parallel(3, 0, 0, m, n, k, 1, job.pointee.a, k, job.pointee.b, n, 0, &job.pointee.c, n)
+            }, context)
+        }
+        #expect(nested.c.map(\.bitPattern) == first.map(\.bitPattern))
+    }
+
     @Test func everyAvailableGemmBackendIsCorrect() {
         let start = Kernels.gemmBackend
         defer { Kernels.gemmBackend = start }
