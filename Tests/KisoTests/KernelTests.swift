@@ -217,8 +217,9 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
 
     /// sgemm on the current path at every edge of its register tile (mr×nr): row counts 1, mr − 1,
     /// mr, mr + 1, past two tiles, and 6·mr and 6·mr + 1 (the last with B read in place, the
-    /// first with B packed), column counts around one, two and four vector widths (the
-    /// packed and in-place A modes, masked column tails, the dot-product tail), depths of 1, a
+    /// first with B packed), column counts around one, two, four and eight tile widths (the
+    /// packed and in-place A modes, masked column tails, the dot-product tail; AVX2 reads A in
+    /// place and takes a dot-product tail up to 128 columns, 8 of its tiles), depths of 1, a
     /// prime, the shallowest whose tiles prefetch (128: the next B panel, and C late) and 150
     /// (its late part not a multiple of 8 steps), and past one depth block of each path, with
     /// every transposition and alpha/beta in turn.
@@ -227,7 +228,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         let rows = [1, mr - 1, mr, mr + 1, 2 * mr + 3, 6 * mr, 6 * mr + 1].filter { $0 > 0 }
         // nr + nr/2 + 2: a whole tile, a one-vector tile and a 2-column dot-product tail.
         let columns = [1, nr / 2 - 1, nr / 2 + 1, nr - 1, nr, nr + 1, nr + 5, nr + nr / 2 + 2, 2 * nr + 3, 4 * nr + 2,
-                       4 * nr + 19].filter { $0 > 0 }
+                       4 * nr + 19, 7 * nr + 4, 8 * nr].filter { $0 > 0 }
         let depths = [1, 7, 61, 128, 150, 259, 523]   // 259, 523: past a depth block of 256 and of 512
         var index = 0
         for m in rows {
