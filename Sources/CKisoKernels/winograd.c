@@ -93,21 +93,36 @@ static void filter_transform_of(long n, const float g[9], float *u) {
     else filter_transform(4, g, u);
 }
 
-/// ∂g = Gᵀ ∂U G of one filter (∂U n×n), added to dw (3×3).
-static void filter_gradient_transform(long n, const float *du, float *dw) {
-    float t[3][6];   // Gᵀ ∂U
+/// ∂g = Gᵀ ∂U G for `count` ≤ LANES consecutive channels of one filter at once: du holds their
+/// ∂U (n×n) lane by lane, du[ξ][lane]; their 3×3 gradients, contiguous in dw (9 floats per
+/// channel), are added to. The channels run in the innermost loops, which vectorise; each lane's
+/// sums are taken in the same order as for one channel alone. Inlined where n is a constant
+/// (see filter_gradient_transform_of).
+static inline __attribute__((always_inline)) void filter_gradient_transform(long n, float du[][LANES], long count, float *dw) {
+    float t[3][6][LANES];   // Gᵀ ∂U
     for (int i = 0; i < 3; i++)
-        for (int q = 0; q < n; q++) {
-            float sum = 0;
-            for (int s = 0; s < n; s++) sum += g_row(n, s)[i] * du[s * n + q];
-            t[i][q] = sum;
-        }
+        for (int q = 0; q < n; q++)
+            for (int lane = 0; lane < LANES; lane++) {
+                float sum = 0;
+                for (int s = 0; s < n; s++) sum += g_row(n, s)[i] * du[s * n + q][lane];
+                t[i][q][lane] = sum;
+            }
+    float out[LANES][9];
     for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++) {
-            float sum = 0;
-            for (int q = 0; q < n; q++) sum += t[i][q] * g_row(n, q)[j];
-            dw[3 * i + j] += sum;
-        }
+        for (int j = 0; j < 3; j++)
+            for (int lane = 0; lane < LANES; lane++) {
+                float sum = 0;
+                for (int q = 0; q < n; q++) sum += t[i][q][lane] * g_row(n, q)[j];
+                out[lane][3 * i + j] = sum;
+            }
+    for (long lane = 0; lane < count; lane++)
+        for (int k = 0; k < 9; k++) dw[lane * 9 + k] += out[lane][k];
+}
+
+/// filter_gradient_transform for patch size n = 4 or 6, each compiled with n known.
+static void filter_gradient_transform_of(long n, float du[][LANES], long count, float *dw) {
+    if (n == 6) filter_gradient_transform(6, du, count, dw);
+    else filter_gradient_transform(4, du, count, dw);
 }
 
 void kiso_winograd_pack_filters_depth(const float *w, long fn, long c, long outputHeight, long outputWidth,
@@ -243,12 +258,14 @@ void kiso_winograd_backward(const float *x, const float *dout, long n, long c, l
             k->winograd_multiply(fn, images * g.tiles, g.cp, dm + xi * mstride, 1, g.fp, v + xi * vstride, g.cp,
                                  du + xi * fn * g.cp, g.cp, 1);
     }
+    // ∂W from ∂U, LANES channels at a time: one contiguous run of ∂U per position (its rows are
+    // padded to cp, a multiple of LANES, so whole runs are read), and 9·LANES floats of ∂W.
     for (long f = 0; f < fn; f++) {
         db[f] += dbp[f];
-        for (long ch = 0; ch < c; ch++) {
-            float u[MOST_POSITIONS];
-            for (long xi = 0; xi < g.positions; xi++) u[xi] = du[(xi * fn + f) * g.cp + ch];
-            filter_gradient_transform(g.n, u, dw + (f * c + ch) * 9);
+        for (long ch = 0; ch < c; ch += LANES) {
+            float u[MOST_POSITIONS][LANES];
+            for (long xi = 0; xi < g.positions; xi++) memcpy(u[xi], du + (xi * fn + f) * g.cp + ch, sizeof u[xi]);
+            filter_gradient_transform_of(g.n, u, c - ch < LANES ? c - ch : LANES, dw + (f * c + ch) * 9);
         }
     }
     // ∂L/∂x: the full correlation of dout with the turned filters — again a 3×3 convolution,
