@@ -6,9 +6,12 @@
 // before they go to sleep on a condition variable. A job is `chunks` calls of `fn(ctx, chunk)`; the caller takes part, and
 // every participant claims chunks one at a time from a shared counter.
 //
-// The whole state of a job lives in one 64-bit word: generation (24 bits) | chunk count (20) |
-// next unclaimed chunk (20). A participant claims a chunk with a compare-and-swap on that word,
-// so a claim can only succeed for the job whose function it read (see claim()).
+// The whole state of a job lives in one 64-bit word: generation (16 bits) | participants (8) |
+// chunk count (20) | next unclaimed chunk (20). A worker joins a job with a compare-and-swap on
+// that word that counts it in, while fewer than the job's `threads` have joined, and is given
+// the count before it as its participant index (the caller is 0). A participant claims a chunk
+// with a compare-and-swap too, so a claim can only succeed for the job whose function it read
+// (see run_chunks()).
 
 #include "CKisoKernels.h"
 #include "internal.h"
@@ -26,10 +29,16 @@
 #define KISO_POOL_MAX_WORKERS 63
 #define CHUNK_BITS 20
 #define CHUNK_MASK ((1ULL << CHUNK_BITS) - 1)
+#define PARTICIPANT_BITS 8
+#define PARTICIPANT_MASK ((1ULL << PARTICIPANT_BITS) - 1)
+#define GENERATION_SHIFT (2 * CHUNK_BITS + PARTICIPANT_BITS)
+#define GENERATION_MASK ((1ULL << (64 - GENERATION_SHIFT)) - 1)
 
-static _Atomic uint64_t job_state;              // generation | chunks | next
+static _Atomic uint64_t job_state;              // generation | participants | chunks | next
 static _Atomic(kiso_chunk_fn) job_fn;
 static _Atomic(void *) job_ctx;
+static _Atomic int job_threads;                 // the most participants the current job takes
+static _Thread_local int participant_index;     // this thread's index in the job it runs chunks of
 static _Atomic long job_completed;              // chunks finished in the current job
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT; // held by the thread running a job
 static _Atomic int worker_count;                 // workers started so far
@@ -38,7 +47,8 @@ static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
 static _Atomic long spin_nanoseconds = -1;
 
-static inline uint64_t state_generation(uint64_t s) { return s >> (2 * CHUNK_BITS); }
+static inline uint64_t state_generation(uint64_t s) { return s >> GENERATION_SHIFT; }
+static inline int state_participants(uint64_t s) { return (int)((s >> (2 * CHUNK_BITS)) & PARTICIPANT_MASK); }
 static inline long state_chunks(uint64_t s) { return (long)((s >> CHUNK_BITS) & CHUNK_MASK); }
 static inline long state_next(uint64_t s) { return (long)(s & CHUNK_MASK); }
 
@@ -87,6 +97,23 @@ static void run_chunks(uint64_t generation) {
     }
 }
 
+/// Counts this worker in as a participant of the job of `generation` and sets its participant
+/// index; false when that job already has its `threads` participants, has no chunk left to
+/// claim, or is over. (A 16-bit generation wraps after 65536 jobs: a worker that missed exactly
+/// that many sits out one job, which its other participants finish.)
+static int join(uint64_t generation) {
+    for (;;) {
+        uint64_t s = atomic_load(&job_state);
+        if (state_generation(s) != generation || state_next(s) >= state_chunks(s)) return 0;
+        int joined = state_participants(s);
+        if (joined >= atomic_load(&job_threads)) return 0;
+        if (atomic_compare_exchange_weak(&job_state, &s, s + (1ULL << (2 * CHUNK_BITS)))) {
+            participant_index = joined;
+            return 1;
+        }
+    }
+}
+
 static void *worker_main(void *unused) {
     (void)unused;
     kiso_ftz_enter();   // for the life of the thread
@@ -113,7 +140,7 @@ static void *worker_main(void *unused) {
             }
         }
         seen = generation;
-        run_chunks(generation);
+        if (join(generation)) run_chunks(generation);
     }
     return NULL;
 }
@@ -135,7 +162,10 @@ static void ensure_workers(int wanted) {
 
 static void run_inline(long chunks, kiso_chunk_fn fn, void *ctx) {
     unsigned long fp = kiso_ftz_enter();
+    int outer = participant_index;   // a nested job's only participant is 0, whatever the outer one's index
+    participant_index = 0;
     for (long c = 0; c < chunks; c++) fn(ctx, c);
+    participant_index = outer;
     kiso_ftz_restore(fp);
 }
 
@@ -149,11 +179,14 @@ void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx) {
     }
     ensure_workers(threads - 1);
 
+    if (threads > (int)PARTICIPANT_MASK) threads = (int)PARTICIPANT_MASK;
     atomic_store(&job_fn, fn);
     atomic_store(&job_ctx, ctx);
+    atomic_store(&job_threads, threads);
     atomic_store(&job_completed, 0);
-    uint64_t generation = (state_generation(atomic_load(&job_state)) + 1) & ((1ULL << 24) - 1);
-    atomic_store(&job_state, (generation << (2 * CHUNK_BITS)) | ((uint64_t)chunks << CHUNK_BITS));
+    uint64_t generation = (state_generation(atomic_load(&job_state)) + 1) & GENERATION_MASK;
+    atomic_store(&job_state, (generation << GENERATION_SHIFT) | (1ULL << (2 * CHUNK_BITS))   // the caller: participant 0
+                             | ((uint64_t)chunks << CHUNK_BITS));
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&pool_mutex);
         pthread_cond_broadcast(&wake_cond);
@@ -161,6 +194,7 @@ void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx) {
     }
 
     unsigned long fp = kiso_ftz_enter();
+    participant_index = 0;
     run_chunks(generation);
     kiso_ftz_restore(fp);
     // Wait for chunks still running on workers; if that takes long, a worker has probably been
@@ -177,4 +211,8 @@ void kiso_spin_pause(unsigned spins) {
 
 int kiso_pool_worker_count(void) {
     return atomic_load(&worker_count);
+}
+
+int kiso_pool_participant(void) {
+    return participant_index;
 }

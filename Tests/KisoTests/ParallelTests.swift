@@ -3,7 +3,7 @@ import Foundation
 import Kiso
 import Testing
 
-/// The thread pool under `Kernels.parallelFor`: every index is visited exactly once, whatever
+/// The thread pool under `Kernels.parallelFor` and `Kernels.parallelParts`: every index is visited exactly once, whatever
 /// the split, nesting, or number of callers; chunks run with flush-to-zero on.
 @Suite(.serialized) struct ParallelTests {
     /// Runs parallelFor with the pool's full width (at least 2 threads even on one core), then
@@ -96,6 +96,60 @@ import Testing
         }
     }
 
+    /// Runs parallelParts and records, per part, how often it ran and which participant ran it,
+    /// and whether two parts ever ran at once under one participant index.
+    func claimedParts(_ parts: Int, participants: Int) -> (runs: [Int], participants: [Int], clashes: Int) {
+        let log = PartLog(parts: parts)
+        Kernels.parallelParts(parts, participants: participants) { part, participant in
+            log.start(part, participant)
+            var spin = 0
+            for i in 0..<(200 * (part % 7 + 1)) { spin &+= i }   // parts of uneven lengths
+            log.finish(participant, spin)
+        }
+        return log.result
+    }
+
+    @Test func everyClaimedPartRunsOnceOnADistinctParticipant() {
+        withTwoOrMoreThreads {
+            for (parts, participants) in [(1, 2), (2, 2), (8, 2), (37, 2), (5, 3), (1000, 2)] {
+                let (runs, seen, clashes) = claimedParts(parts, participants: participants)
+                #expect(runs == [Int](repeating: 1, count: parts), "\(parts) parts")
+                #expect(seen.allSatisfy { (0..<participants).contains($0) }, "\(parts) parts: participants \(Set(seen))")
+                #expect(clashes == 0, "\(parts) parts")
+            }
+        }
+    }
+
+    /// A pool started with more workers than a job asks for lets only the job's own number take part.
+    @Test func aJobTakesNoMoreParticipantsThanItAsksFor() {
+        let saved = Kernels.maxThreads
+        Kernels.maxThreads = 4
+        _ = visits(count: 100, grain: 1)   // starts 3 workers
+        Kernels.maxThreads = saved
+        for _ in 0..<50 {
+            let (runs, seen, clashes) = claimedParts(64, participants: 2)
+            #expect(runs == [Int](repeating: 1, count: 64))
+            #expect(Set(seen).isSubset(of: [0, 1]), "participants \(Set(seen))")
+            #expect(clashes == 0)
+        }
+    }
+
+    /// A nested call runs inline on the thread of the outer part and sees participant 0 only.
+    @Test func nestedClaimedPartsRunInlineAsParticipantZero() {
+        withTwoOrMoreThreads {
+            let inner = PartLog(parts: 4 * 5)
+            Kernels.parallelParts(4, participants: 2) { outer, _ in
+                Kernels.parallelParts(5, participants: 2) { part, participant in
+                    inner.start(outer * 5 + part, participant)
+                    inner.finish(participant, 0)
+                }
+            }
+            let (runs, seen, _) = inner.result
+            #expect(runs == [Int](repeating: 1, count: 20))
+            #expect(seen.allSatisfy { $0 == 0 })
+        }
+    }
+
     @Test func thePoolStartsWorkersForTwoThreads() {
         withTwoOrMoreThreads {
             _ = visits(count: 100, grain: 1)
@@ -108,6 +162,28 @@ import Testing
 struct UnsafeSendableCounter<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// Which participant ran each part, how often each part ran, and whether a participant index
+/// was ever in use by two running parts at once (the per-participant scratch would then be shared).
+final class PartLog: @unchecked Sendable {
+    private var runs: [Int], participants: [Int], busy = Set<Int>(), clashes = 0
+    private let lock = NSLock()
+    init(parts: Int) { (runs, participants) = ([Int](repeating: 0, count: parts), [Int](repeating: -1, count: parts)) }
+    func start(_ part: Int, _ participant: Int) {
+        lock.lock(); defer { lock.unlock() }
+        runs[part] += 1
+        participants[part] = participant
+        if !busy.insert(participant).inserted { clashes += 1 }
+    }
+    func finish(_ participant: Int, _ work: Int) {
+        lock.lock(); defer { lock.unlock() }
+        busy.remove(participant)
+    }
+    var result: (runs: [Int], participants: [Int], clashes: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (runs, participants, clashes)
+    }
 }
 
 /// One Bool per caller thread, guarded by a lock.

@@ -12,8 +12,10 @@ import Kiso
 /// term is an error of order 1.
 @Suite struct TensorConvolutionTests {
     /// (batch, channels, size, filters, filter size, stride, pad).
+    /// Batches of 13 split into groups of images of uneven sizes (6 and 7 on two threads), on each path.
     @Test(arguments: [(2, 3, 8, 2, 3, 2, 1), (2, 3, 7, 4, 3, 2, 0), (2, 2, 9, 3, 3, 3, 1), (2, 2, 7, 3, 3, 1, 1),
-                      (2, 8, 6, 8, 3, 1, 1), (1, 2, 6, 3, 1, 1, 0)])
+                      (2, 8, 6, 8, 3, 1, 1), (1, 2, 6, 3, 1, 1, 0), (13, 3, 7, 4, 3, 2, 0), (13, 2, 7, 3, 3, 1, 1),
+                      (13, 8, 6, 8, 3, 1, 1)])
     func conv2dAndItsGradientsMatchIndexLoops(batch n: Int, channels c: Int, size: Int, filters fn: Int, filterSize f: Int,
                                               stride: Int, pad: Int) throws {
         var rng = RandomGenerator(seed: UInt64(1000 * size + 100 * stride + 10 * pad + c))
@@ -49,6 +51,22 @@ import Kiso
         let noInputGradient = try conv2dBackward(dout, input: x, weight: w, stride: stride, pad: pad, inputGradient: false)
         #expect(noInputGradient.input == nil)
         #expect(noInputGradient.weight.scalars == grads.weight.scalars)
+    }
+
+    /// The threads claim groups of images in a different order from call to call, and the
+    /// gradients' per-group partial sums are added in group order: every call gives the same bits.
+    @Test(arguments: [(8, 3, 1), (5, 5, 1), (8, 5, 2)])   // Winograd, direct, im2col (channels, filter size, stride)
+    func gradientsAreTheSameBitsOnEveryCall(channels c: Int, filterSize f: Int, stride: Int) throws {
+        var rng = RandomGenerator(seed: UInt64(c * 10 + f))
+        let x = Tensor.randn([37, c, 12, 12], using: &rng), w = Tensor.randn([8, c, f, f], using: &rng)
+        let dout = Tensor.randn(try conv2d(x, w, stride: stride, pad: 1).shape, using: &rng)
+        let first = try conv2dBackward(dout, input: x, weight: w, stride: stride, pad: 1)
+        for _ in 0..<20 {
+            let again = try conv2dBackward(dout, input: x, weight: w, stride: stride, pad: 1)
+            #expect(again.weight.scalars == first.weight.scalars)
+            #expect(again.bias.scalars == first.bias.scalars)
+            #expect(try #require(again.input).scalars == #require(first.input).scalars)
+        }
     }
 
     @Test func conv2dWithoutBiasAddsNothing() throws {

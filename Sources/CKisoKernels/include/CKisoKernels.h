@@ -122,14 +122,19 @@ void kiso_gather_rows_f32(const float *src, long row_size, const long *rows, lon
 typedef void (*kiso_chunk_fn)(void *ctx, long chunk);
 
 /// Calls fn(ctx, c) once for every c in 0..<chunks, spread over the calling thread and up to
-/// threads − 1 persistent workers (started on first use); returns when every call has returned.
-/// Chunks run in no particular order and on any participating thread, with flush-to-zero on.
+/// threads − 1 persistent workers (started on first use, at most 63 in all);
+/// returns when every call has returned. Chunks run in no particular order and on any
+/// participating thread, which claims them one at a time, with flush-to-zero on.
 /// Runs every chunk on the calling thread, in order, when threads <= 1, chunks == 1, or the pool
 /// is already running a job (a nested call, or a call from another thread).
 /// Idle workers spin for KISO_SPIN_MICROSECONDS (default 1000) before sleeping.
 void kiso_parallel_run(long chunks, int threads, kiso_chunk_fn fn, void *ctx);
 /// How many worker threads the pool has started.
 int kiso_pool_worker_count(void);
+/// Inside a chunk of kiso_parallel_run: the index, in 0..<threads, of the participant running
+/// it (the caller is 0; every chunk of a job run inline sees 0), for per-thread scratch memory.
+/// No two threads running chunks of one job at the same time have the same index.
+int kiso_pool_participant(void);
 
 // MARK: Flush-to-zero
 

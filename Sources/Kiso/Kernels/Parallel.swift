@@ -44,6 +44,27 @@ extension Kernels {
         }
     }
 
+    /// Runs `body(part, participant)` once for every part in `0..<parts`, on up to `participants`
+    /// threads of the pool that claim the parts one at a time as they go, so that a thread the
+    /// system delays does fewer parts rather than holding up the others (as with
+    /// ``parallelFor(_:grain:_:)``, flush-to-zero is on and nested calls run inline, in order).
+    /// `participant`, in `0..<participants`, tells the threads apart: no two parts running at
+    /// the same time see the same one, so it can index per-thread scratch memory. Which parts a
+    /// thread runs varies from call to call, so each part must write only memory of its own or
+    /// of its participant's.
+    public static func parallelParts(_ parts: Int, participants: Int, _ body: (_ part: Int, _ participant: Int) -> Void) {
+        if parts <= 0 { return }
+        let threads = Swift.max(1, Swift.min(participants, parts))
+        withoutActuallyEscaping(body) { body in
+            var job = ClaimedJob(body: body)
+            withUnsafeMutablePointer(to: &job) { pointer in
+                kiso_parallel_run(parts, Int32(Swift.min(threads, Int(Int32.max))), { context, part in
+                    context!.assumingMemoryBound(to: ClaimedJob.self).pointee.body(Int(part), Int(kiso_pool_participant()))
+                }, pointer)
+            }
+        }
+    }
+
     /// How many worker threads Kiso's pool has started (it starts them on the first parallel loop).
     public static var poolWorkerCount: Int { Int(kiso_pool_worker_count()) }
 }
@@ -53,6 +74,11 @@ private struct ParallelJob {
     let body: (Range<Int>) -> Void
     let count: Int
     let chunks: Int
+}
+
+/// The closure of one ``Kernels/parallelParts(_:participants:_:)`` call, read by every part.
+private struct ClaimedJob {
+    let body: (Int, Int) -> Void
 }
 
 /// Carries a non-Sendable value (a pointer) into the chunks of a parallel loop, which never share writes.
