@@ -227,8 +227,9 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         let (mr, nr) = Kernels.gemmTile
         let rows = [1, mr - 1, mr, mr + 1, 2 * mr + 3, 6 * mr, 6 * mr + 1].filter { $0 > 0 }
         // nr + nr/2 + 2: a whole tile, a one-vector tile and a 2-column dot-product tail.
-        let columns = [1, nr / 2 - 1, nr / 2 + 1, nr - 1, nr, nr + 1, nr + 5, nr + nr / 2 + 2, 2 * nr + 3, 4 * nr + 2,
-                       4 * nr + 19, 7 * nr + 4, 8 * nr].filter { $0 > 0 }
+        // nr/2 + 4 and nr + 6: partial vectors of 4 and 6 lanes (AVX2 stores them 4, 2 and 1 at a time).
+        let columns = [1, nr / 2 - 1, nr / 2 + 1, nr / 2 + 4, nr - 1, nr, nr + 1, nr + 5, nr + 6, nr + nr / 2 + 2, 2 * nr + 3,
+                       4 * nr + 2, 4 * nr + 19, 7 * nr + 4, 8 * nr].filter { $0 > 0 }
         let depths = [1, 7, 61, 128, 150, 259, 523]   // 259, 523: past a depth block of 256 and of 512
         var index = 0
         for m in rows {
