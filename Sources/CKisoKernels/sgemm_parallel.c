@@ -55,11 +55,14 @@ static long slab_parts(long total, long units, int threads) {
 }
 
 /// The parts share a packed depth block of B larger than this many bytes; −1 for the default,
-/// twice a core's L2 (512 KB where unknown). A block that large is read from the shared L3
-/// whichever core packed it, so packing it once saves the second packing (Zen 3, 512 KB L2:
-/// 1000³ and 2048³ on 2 threads 1–2 % faster). A smaller block stays in the L2 of the core that
-/// packed it, and sharing it makes the other core fetch half of it from there: an earlier form
-/// of sharing ran 0.88–0.99× as fast on an Intel Xeon with 2 MB L2s, and sharing SimpleConvNet's
+/// one core's L2 (512 KB where unknown). A block larger than the L2 of the core that packs it is
+/// read from the shared L3 by every core alike, so packing it once saves the second packing, and
+/// the threads claiming row blocks as they go lets a delayed thread do less of the work (Zen 3,
+/// 512 KB L2: 1000³ and 2048³ on 2 threads 1–2 % faster; Zen 4, 1 MB L2: 1000³, whose depth blocks
+/// of 2 MB were packed per thread under the earlier bound of twice the L2, paired medians 1.03–1.11
+/// in 5 of 6 runs of 40–80 pairs on both paths, 0.96 in one). A block that fits that L2 stays
+/// there, and sharing it makes the other core fetch half of it from there: an earlier form of
+/// sharing ran 0.88–0.99× as fast on an Intel Xeon with 2 MB L2s, and sharing SimpleConvNet's
 /// 100×100 weight-gradient B raised its peak RSS by 3.5 MB.
 static long shared_b_block_threshold = -1;
 
@@ -72,7 +75,7 @@ static int worth_sharing(const kiso_shared_b *layout) {
     long threshold = __atomic_load_n(&shared_b_block_threshold, __ATOMIC_RELAXED);
     if (threshold < 0) {
         long l2 = kiso_l2_cache_bytes();
-        threshold = 2 * (l2 > 0 ? l2 : 512 * 1024);
+        threshold = l2 > 0 ? l2 : 512 * 1024;
     }
     return layout->depthBlock * layout->paddedColumns * (long)sizeof(float) > threshold;
 }

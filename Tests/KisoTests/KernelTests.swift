@@ -258,7 +258,7 @@ private let oddShapes: [(Int, Int, Int)] = [(1, 1, 1), (7, 13, 5), (33, 65, 17),
         let (mr, nr) = Kernels.gemmTile
         let k = 523, n = 9 * nr + 3
         let m = Swift.max(17 * mr + 5, n + 5, 16384 / n + 1)
-        // By default only packed blocks of B larger than twice a core's L2 are shared: one of
+        // By default only packed blocks of B larger than a core's L2 are shared: one of
         // 100 × 264 floats (105 KB) is packed by each part for itself.
         #expect(kiso_sgemm_parallel_split(2, 300, 257, 100, 1) == Int32(KISO_SPLIT_ROWS), sourceLocation: sourceLocation)
         kiso_sgemm_set_shared_b_block_threshold(0)

@@ -52,7 +52,7 @@ void kiso_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 /// 512 steps each, claimed as threads go, the partial products added at the end;
 /// else by rows of C (by columns when C is wide and short) on register-tile boundaries. A row
 /// split with at least 8 tile heights of rows per part, 5 tile widths of columns and packed
-/// depth blocks of B larger than twice a core's L2 packs B once for all parts rather than once
+/// depth blocks of B larger than a core's L2 packs B once for all parts rather than once
 /// per part, its threads claiming blocks of rows as they go. Other row and column splits deal
 /// out up to 4 slabs per thread, each at least 512 rows or columns long, claimed as threads go.
 /// Runs on the calling thread alone when threads <= 1 or the pool is busy. Same result
@@ -78,8 +78,8 @@ int kiso_sgemm_parallel_split(int threads, long m, long n, long k, float alpha);
 long kiso_sgemm_parallel_parts(int threads, long m, long n, long k, float alpha);
 
 /// Sets the size in bytes that a packed depth block of B must exceed for the parts of a row split
-/// to share it (see kiso_sgemm_parallel); a negative value restores the default, twice a core's
-/// L2. Results are the same bit for bit either way; for tests and benchmarks.
+/// to share it (see kiso_sgemm_parallel); a negative value restores the default, one core's L2.
+/// Results are the same bit for bit either way; for tests and benchmarks.
 void kiso_sgemm_set_shared_b_block_threshold(long bytes);
 
 // MARK: Element-wise
