@@ -60,7 +60,7 @@ static long slab_parts(long total, long units, int threads) {
 /// the threads claiming row blocks as they go lets a delayed thread do less of the work (Zen 3,
 /// 512 KB L2: 1000³ and 2048³ on 2 threads 1–2 % faster; Zen 4, 1 MB L2: 1000³, whose depth blocks
 /// of 2 MB were packed per thread under the earlier bound of twice the L2, paired medians 1.03–1.11
-/// in 5 of 6 runs of 40–80 pairs on both paths, 0.96 in one). A block that fits that L2 stays
+/// in 6 of 7 runs of 40–80 pairs on both paths, 0.96 in one). A block that fits that L2 stays
 /// there, and sharing it makes the other core fetch half of it from there: an earlier form of
 /// sharing ran 0.88–0.99× as fast on an Intel Xeon with 2 MB L2s, and sharing SimpleConvNet's
 /// 100×100 weight-gradient B raised its peak RSS by 3.5 MB.
